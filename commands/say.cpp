@@ -1,0 +1,28 @@
+// "say <text>": speak to everyone in the room, yourself included.
+#include <spdlog/spdlog.h>
+
+#include "rooms/room.hpp"
+#include "src/command_registry.hpp"
+#include "src/session.hpp"
+
+namespace natter::commands {
+namespace {
+
+void do_say(CommandContext& ctx, std::string_view text) {
+    if (text.empty()) return;
+    std::string line;
+    line.reserve(ctx.session.name().size() + 2 + text.size());
+    line.append(ctx.session.name()).append(": ").append(text);
+    spdlog::info("say {} {}", ctx.room.name(), line);
+    ctx.room.broadcast(line);
+}
+
+const Registration say{{.name = "say",
+                        .rooms = RoomKind::chat,
+                        .handler = do_say,
+                        .usage = "say <text>",
+                        .help = "speak to everyone in the room (shortcuts: ' and \")",
+                        .shortcuts = "'\""}};
+
+}  // namespace
+}  // namespace natter::commands

@@ -1,0 +1,85 @@
+#include "rooms/room.hpp"
+
+#include <algorithm>
+#include <cassert>
+
+#include "src/command_registry.hpp"
+#include "src/session.hpp"
+#include "src/text.hpp"
+#include "src/world.hpp"
+
+namespace natter {
+
+Room::Room(World& world, RoomKind kind, std::string name)
+    : world_{world}, kind_{kind}, name_{std::move(name)}, commands_{command_registry().for_room(kind)} {
+    for (const auto* spec : commands_) {
+        verbs_.push_back({std::string{spec->name}, spec});
+        for (auto alias : spec->aliases) verbs_.push_back({std::string{alias}, spec});
+    }
+    std::sort(verbs_.begin(), verbs_.end(), [](const Verb& a, const Verb& b) { return a.key < b.key; });
+}
+
+const CommandSpec* Room::find_command(std::string_view verb, std::vector<const CommandSpec*>* ambiguous) const {
+    const auto key = ascii_lower(verb);
+    auto it = std::lower_bound(verbs_.begin(), verbs_.end(), key,
+                               [](const Verb& v, const std::string& k) { return v.key < k; });
+    if (it != verbs_.end() && it->key == key) return it->spec;
+
+    std::vector<const CommandSpec*> candidates;
+    for (; it != verbs_.end() && it->key.starts_with(key); ++it) {
+        if (std::find(candidates.begin(), candidates.end(), it->spec) == candidates.end()) {
+            candidates.push_back(it->spec);
+        }
+    }
+    if (candidates.size() == 1) return candidates.front();
+    if (ambiguous != nullptr) *ambiguous = std::move(candidates);
+    return nullptr;
+}
+
+void Room::dispatch(Session& session, std::string_view line) {
+    line = trim(line);
+    if (line.empty()) return;
+
+    // One-character shortcuts such as ' for say need no space after them.
+    for (const auto* spec : commands_) {
+        if (spec->shortcuts.find(line.front()) != std::string_view::npos) {
+            CommandContext ctx{world_, session, *this};
+            spec->handler(ctx, trim(line.substr(1)));
+            return;
+        }
+    }
+
+    const auto space = line.find_first_of(" \t");
+    const auto verb = line.substr(0, space);
+    const auto args = space == std::string_view::npos ? std::string_view{} : trim(line.substr(space + 1));
+
+    std::vector<const CommandSpec*> candidates;
+    if (const auto* spec = find_command(verb, &candidates)) {
+        CommandContext ctx{world_, session, *this};
+        spec->handler(ctx, args);
+    } else if (candidates.size() > 1) {
+        std::string names;
+        for (const auto* c : candidates) names += (names.empty() ? "" : ", ") + std::string{c->name};
+        session.send("Ambiguous command \"" + std::string{verb} + "\": " + names);
+    } else {
+        on_unknown(session, verb);
+    }
+}
+
+void Room::add(Session& session) {
+    session.room_position_ = members_.insert(members_.end(), &session);
+}
+
+void Room::remove(Session& session) {
+    assert(session.room() == this);
+    members_.erase(session.room_position_);
+}
+
+void Room::broadcast(std::string_view line) {
+    std::string rendered;
+    rendered.reserve(line.size() + 2);
+    rendered.append(line).append("\r\n");
+    for (auto* member : members_) member->send_raw(rendered);
+}
+
+}  // namespace natter

@@ -1,0 +1,62 @@
+// A place a session can be: its members in arrival order, broadcast to them,
+// and the dispatch of typed lines to the room's own command set. Knows
+// nothing of sockets; members are reached only through Session::send.
+#pragma once
+
+#include <list>
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include "src/command.hpp"
+
+namespace natter {
+
+class Room {
+public:
+    Room(World& world, RoomKind kind, std::string name);
+    virtual ~Room() = default;
+    Room(const Room&) = delete;
+    Room& operator=(const Room&) = delete;
+
+    [[nodiscard]] RoomKind kind() const { return kind_; }
+    [[nodiscard]] const std::string& name() const { return name_; }
+    [[nodiscard]] const std::list<Session*>& members() const { return members_; }
+    [[nodiscard]] const std::vector<const CommandSpec*>& commands() const { return commands_; }
+
+    // The only entry point for input: blank lines are ignored, the verb is
+    // matched case-insensitively, then by unique prefix; anything else goes
+    // to on_unknown.
+    void dispatch(Session& session, std::string_view line);
+
+    // The command a verb names here (exact name or alias first, then a
+    // unique prefix), or nullptr; `ambiguous` lists the candidates if several.
+    [[nodiscard]] const CommandSpec* find_command(std::string_view verb,
+                                                  std::vector<const CommandSpec*>* ambiguous = nullptr) const;
+
+    // Called by Session::enter only; subclasses add their notices.
+    virtual void add(Session& session);
+    virtual void remove(Session& session);
+
+    // Sends `line` (CR LF appended) to every member; rendered once.
+    void broadcast(std::string_view line);
+
+protected:
+    virtual void on_unknown(Session& session, std::string_view verb) = 0;
+
+    World& world_;
+
+private:
+    struct Verb {
+        std::string key;  // lower case name or alias
+        const CommandSpec* spec;
+    };
+
+    RoomKind kind_;
+    std::string name_;
+    std::list<Session*> members_;
+    std::vector<const CommandSpec*> commands_;  // sorted by name, for help
+    std::vector<Verb> verbs_;                   // sorted by key, for lookup
+};
+
+}  // namespace natter

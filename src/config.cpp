@@ -1,0 +1,228 @@
+#include "src/config.hpp"
+
+#include <fstream>
+#include <functional>
+#include <limits>
+#include <optional>
+#include <sstream>
+
+#include <fmt/format.h>
+#include <toml++/toml.h>
+
+#include "src/names.hpp"
+#include "src/text.hpp"
+
+namespace natter {
+namespace {
+
+// A setter returns the reason a value is rejected, or nothing.
+using Setter = std::function<std::optional<std::string>(const toml::node&, Config&)>;
+
+struct Key {
+    std::string_view section;
+    std::string_view name;
+    Setter set;
+};
+
+std::optional<std::string> read_uint(const toml::node& node, std::uint64_t min, std::uint64_t max,
+                                     std::uint64_t& out) {
+    const auto value = node.value<std::int64_t>();
+    if (!node.is_integer() || !value || *value < 0 || static_cast<std::uint64_t>(*value) < min ||
+        static_cast<std::uint64_t>(*value) > max) {
+        return fmt::format("must be a whole number from {} to {}", min, max);
+    }
+    out = static_cast<std::uint64_t>(*value);
+    return std::nullopt;
+}
+
+template <class T>
+Setter uint_key(T Config::*section_ptr, auto field, std::uint64_t min, std::uint64_t max) {
+    return [=](const toml::node& node, Config& config) -> std::optional<std::string> {
+        std::uint64_t v = 0;
+        if (auto why = read_uint(node, min, max, v)) return why;
+        using Field = std::remove_reference_t<decltype((config.*section_ptr).*field)>;
+        (config.*section_ptr).*field = static_cast<Field>(v);
+        return std::nullopt;
+    };
+}
+
+template <class T>
+Setter bool_key(T Config::*section_ptr, bool T::*field) {
+    return [=](const toml::node& node, Config& config) -> std::optional<std::string> {
+        if (!node.is_boolean()) return "must be true or false";
+        (config.*section_ptr).*field = *node.value<bool>();
+        return std::nullopt;
+    };
+}
+
+std::optional<std::string> read_string(const toml::node& node, std::string& out) {
+    if (!node.is_string()) return "must be a string";
+    out = *node.value<std::string>();
+    return std::nullopt;
+}
+
+std::optional<std::string> read_names(const toml::node& node, std::vector<std::string>& out,
+                                      bool allow_empty) {
+    const auto* array = node.as_array();
+    if (array == nullptr) return "must be an array of names";
+    std::vector<std::string> names;
+    for (const auto& element : *array) {
+        const auto text = element.value<std::string>();
+        if (!element.is_string() || !text) return "must be an array of names";
+        if (!is_valid_name(*text)) {
+            return fmt::format("has \"{}\": {}", sanitize(*text), valid_name_rule());
+        }
+        names.push_back(*text);
+    }
+    if (!allow_empty && names.empty()) return "must name at least one room";
+    out = std::move(names);
+    return std::nullopt;
+}
+
+const std::vector<Key>& keys() {
+    static const std::vector<Key> table{
+        {"server", "name",
+         [](const toml::node& n, Config& c) -> std::optional<std::string> {
+             std::string s;
+             if (auto why = read_string(n, s)) return why;
+             s = sanitize(s);
+             if (s.empty() || s.size() > 64) return "must be 1 to 64 printable characters";
+             c.server.name = std::move(s);
+             return std::nullopt;
+         }},
+        {"server", "host",
+         [](const toml::node& n, Config& c) -> std::optional<std::string> {
+             std::string s;
+             if (auto why = read_string(n, s)) return why;
+             if (s.empty()) return "must be an address such as \"0.0.0.0\" or \"127.0.0.1\"";
+             c.server.host = std::move(s);
+             return std::nullopt;
+         }},
+        {"server", "port", uint_key(&Config::server, &Config::Server::port, 0, 65535)},
+        {"server", "motd",
+         [](const toml::node& n, Config& c) -> std::optional<std::string> {
+             std::vector<std::string> lines;
+             if (n.is_string()) {
+                 std::istringstream in{*n.value<std::string>()};
+                 for (std::string line; std::getline(in, line);) lines.push_back(sanitize(line));
+             } else if (const auto* array = n.as_array()) {
+                 for (const auto& element : *array) {
+                     if (!element.is_string()) return "must be a string or an array of strings";
+                     lines.push_back(sanitize(*element.value<std::string>()));
+                 }
+             } else {
+                 return "must be a string or an array of strings";
+             }
+             c.server.motd = std::move(lines);
+             return std::nullopt;
+         }},
+        {"server", "announce_addresses", bool_key(&Config::server, &Config::Server::announce_addresses)},
+        {"limits", "max_clients",
+         uint_key(&Config::limits, &Config::Limits::max_clients, 0, 10'000'000)},
+        {"limits", "login_timeout_s",
+         uint_key(&Config::limits, &Config::Limits::login_timeout_s, 0, 86400)},
+        {"limits", "max_per_address",
+         uint_key(&Config::limits, &Config::Limits::max_per_address, 0, 10'000'000)},
+        {"limits", "idle_timeout_s",
+         uint_key(&Config::limits, &Config::Limits::idle_timeout_s, 0, 30 * 86400)},
+        {"limits", "line_max_bytes",
+         uint_key(&Config::limits, &Config::Limits::line_max_bytes, 64, 1 << 20)},
+        {"limits", "output_buffer_bytes",
+         uint_key(&Config::limits, &Config::Limits::output_buffer_bytes, 4096, std::uint64_t{1} << 34)},
+        {"limits", "flood_burst", uint_key(&Config::limits, &Config::Limits::flood_burst, 1, 1'000'000)},
+        {"limits", "flood_per_second",
+         uint_key(&Config::limits, &Config::Limits::flood_per_second, 0, 1'000'000)},
+        {"rooms", "permanent",
+         [](const toml::node& n, Config& c) { return read_names(n, c.rooms.permanent, false); }},
+        {"rooms", "create_on_join", bool_key(&Config::rooms, &Config::Rooms::create_on_join)},
+        {"rooms", "history_lines", uint_key(&Config::rooms, &Config::Rooms::history_lines, 0, 10000)},
+        {"rooms", "announce_max_members",
+         uint_key(&Config::rooms, &Config::Rooms::announce_max_members, 0, 10'000'000)},
+        {"accounts", "database",
+         [](const toml::node& n, Config& c) -> std::optional<std::string> {
+             std::string s;
+             if (auto why = read_string(n, s)) return why;
+             if (s.empty()) return "must be a file path";
+             c.accounts.database = std::move(s);
+             return std::nullopt;
+         }},
+        {"accounts", "require", bool_key(&Config::accounts, &Config::Accounts::require)},
+        {"operators", "names",
+         [](const toml::node& n, Config& c) { return read_names(n, c.operators.names, true); }},
+        {"log", "level",
+         [](const toml::node& n, Config& c) -> std::optional<std::string> {
+             std::string s;
+             if (auto why = read_string(n, s)) return why;
+             for (std::string_view level : {"trace", "debug", "info", "warn", "error", "critical", "off"}) {
+                 if (s == level) {
+                     c.log.level = std::move(s);
+                     return std::nullopt;
+                 }
+             }
+             return "must be one of trace, debug, info, warn, error, critical, off";
+         }},
+    };
+    return table;
+}
+
+const Key* find_key(std::string_view section, std::string_view name) {
+    for (const auto& key : keys()) {
+        if (key.section == section && key.name == name) return &key;
+    }
+    return nullptr;
+}
+
+bool is_section(std::string_view section) {
+    for (const auto& key : keys()) {
+        if (key.section == section) return true;
+    }
+    return false;
+}
+
+}  // namespace
+
+Result<Config> parse_config(std::string_view toml_text, std::string_view origin) {
+    toml::table root;
+    try {
+        root = toml::parse(toml_text, origin);
+    } catch (const toml::parse_error& e) {
+        return fail(fmt::format("{}:{}: {}", origin, e.source().begin.line, e.description()));
+    }
+
+    Config config;
+    for (const auto& [section_key, section_node] : root) {
+        const auto line = section_key.source().begin.line;
+        if (!is_section(section_key.str())) {
+            return fail(fmt::format("{}:{}: unknown section [{}]", origin, line, section_key.str()));
+        }
+        const auto* section = section_node.as_table();
+        if (section == nullptr) {
+            return fail(fmt::format("{}:{}: '{}' must be a table ([{}])", origin, line, section_key.str(),
+                                    section_key.str()));
+        }
+        for (const auto& [key, value] : *section) {
+            const auto key_line = key.source().begin.line;
+            const auto* known = find_key(section_key.str(), key.str());
+            if (known == nullptr) {
+                return fail(fmt::format("{}:{}: unknown key '{}' in [{}]", origin, key_line, key.str(),
+                                        section_key.str()));
+            }
+            if (auto why = known->set(value, config)) {
+                return fail(fmt::format("{}:{}: [{}] {} {}", origin, key_line, section_key.str(), key.str(),
+                                        *why));
+            }
+        }
+    }
+    return config;
+}
+
+Result<Config> load_config(const std::string& path) {
+    std::ifstream in{path, std::ios::binary};
+    if (!in) return fail(fmt::format("{}: cannot open the configuration file", path));
+    std::ostringstream text;
+    text << in.rdbuf();
+    if (in.bad()) return fail(fmt::format("{}: cannot read the configuration file", path));
+    return parse_config(text.str(), path);
+}
+
+}  // namespace natter

@@ -1,0 +1,62 @@
+// The operator's settings (SPEC §6), parsed and validated from TOML. Knows
+// nothing of sockets or sessions; callers decide what a reload may change.
+#pragma once
+
+#include <cstdint>
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include "src/error.hpp"
+
+namespace natter {
+
+struct Config {
+    struct Server {
+        std::string name = "natter";
+        std::string host = "0.0.0.0";
+        std::uint16_t port = 5005;
+        std::vector<std::string> motd;  // lines after the welcome
+        bool announce_addresses = false;
+    } server;
+
+    struct Limits {
+        std::uint32_t max_clients = 10000;  // 0 = no limit
+        std::uint32_t login_timeout_s = 60;
+        std::uint32_t max_per_address = 50;  // 0 = no limit
+        std::uint32_t idle_timeout_s = 3600;  // 0 = never
+        std::uint32_t line_max_bytes = 2048;
+        std::uint64_t output_buffer_bytes = 1048576;
+        std::uint32_t flood_burst = 20;
+        std::uint32_t flood_per_second = 5;  // 0 = no flood control
+    } limits;
+
+    struct Rooms {
+        std::vector<std::string> permanent{"lobby"};
+        bool create_on_join = true;
+        std::uint32_t history_lines = 50;
+        std::uint32_t announce_max_members = 1000;
+    } rooms;
+
+    struct Accounts {
+        std::string database = "data/natter.db";
+        bool require = false;
+    } accounts;
+
+    struct Operators {
+        std::vector<std::string> names;
+    } operators;
+
+    struct Log {
+        std::string level = "info";
+    } log;
+};
+
+// Parses TOML text; `origin` names the source in error messages
+// ("file:line: reason"). Unknown keys and wrong types are errors.
+[[nodiscard]] Result<Config> parse_config(std::string_view toml_text, std::string_view origin);
+
+// Reads and parses a file.
+[[nodiscard]] Result<Config> load_config(const std::string& path);
+
+}  // namespace natter

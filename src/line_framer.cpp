@@ -1,0 +1,76 @@
+#include "src/line_framer.hpp"
+
+namespace natter {
+namespace {
+bool is_special(char c) { return c == '\r' || c == '\n' || c == '\b' || c == '\x7f'; }
+}  // namespace
+
+void LineFramer::feed(std::string_view bytes, LineSink& sink) {
+    std::size_t i = 0;
+    while (i < bytes.size()) {
+        if (after_cr_) {
+            after_cr_ = false;
+            if (bytes[i] == '\n' || bytes[i] == '\0') {
+                ++i;
+                continue;
+            }
+        }
+        // Take the run of ordinary bytes in one piece.
+        std::size_t run = i;
+        while (run < bytes.size() && !is_special(bytes[run])) ++run;
+        if (run > i) {
+            append(bytes.substr(i, run - i), sink);
+            i = run;
+            continue;
+        }
+        const char c = bytes[i++];
+        if (c == '\r') {
+            end_line(sink);
+            after_cr_ = true;
+        } else if (c == '\n') {
+            end_line(sink);
+        } else {
+            erase_character();
+        }
+    }
+}
+
+void LineFramer::append(std::string_view bytes, LineSink& sink) {
+    if (overlong_) return;
+    if (partial_.size() + bytes.size() > max_bytes_) {
+        overlong_ = true;
+        partial_.clear();
+        sink.on_overlong_line();
+        return;
+    }
+    partial_.append(bytes);
+}
+
+void LineFramer::end_line(LineSink& sink) {
+    if (overlong_) {
+        overlong_ = false;
+        return;
+    }
+    // Copy out first: the sink may feed more input or reconfigure us.
+    std::string line;
+    line.swap(partial_);
+    sink.on_line(line);
+    if (partial_.empty()) {
+        line.clear();
+        partial_.swap(line);  // keep the capacity for the next line
+    }
+}
+
+void LineFramer::erase_character() {
+    if (overlong_) return;
+    // Drop UTF-8 continuation bytes, then the lead byte.
+    while (!partial_.empty() && (static_cast<unsigned char>(partial_.back()) & 0xC0) == 0x80) partial_.pop_back();
+    if (!partial_.empty()) partial_.pop_back();
+}
+
+void LineFramer::erase_line() {
+    partial_.clear();
+    overlong_ = false;
+}
+
+}  // namespace natter

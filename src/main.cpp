@@ -1,0 +1,66 @@
+// natterd: parse the command line and the configuration, then run the server.
+#include <csignal>
+#include <cstdio>
+#include <optional>
+#include <string>
+
+#include <CLI/CLI.hpp>
+#include <fmt/format.h>
+
+#include "src/config.hpp"
+#include "src/log.hpp"
+#include "src/net/server.hpp"
+#include "src/world.hpp"
+
+namespace {
+
+constexpr int exit_bad_config = 2;
+
+}  // namespace
+
+int main(int argc, char** argv) {
+    CLI::App app{"natterd: a telnet chat server"};
+    std::string config_path = "config/natter.toml";
+    std::string check_path;
+    std::optional<std::string> host;
+    std::optional<std::uint16_t> port;
+    app.add_option("--config", config_path, "configuration file (TOML)")->capture_default_str();
+    app.add_option("--check-config", check_path, "validate a configuration file and exit");
+    app.add_option("--host", host, "address to listen on (overrides [server] host)");
+    app.add_option("--port", port, "port to listen on, 0 for any free one (overrides [server] port)");
+    try {
+        app.parse(argc, argv);
+    } catch (const CLI::CallForHelp& e) {
+        return app.exit(e);
+    } catch (const CLI::ParseError& e) {
+        app.exit(e);
+        return exit_bad_config;
+    }
+
+    if (!check_path.empty()) {
+        if (auto config = natter::load_config(check_path); !config) {
+            fmt::print(stderr, "{}\n", config.error().message);
+            return exit_bad_config;
+        }
+        fmt::print("{}: ok\n", check_path);
+        return 0;
+    }
+
+    auto config = natter::load_config(config_path);
+    if (!config) {
+        fmt::print(stderr, "{}\n", config.error().message);
+        return exit_bad_config;
+    }
+
+    // A peer that vanishes mid-write must cost an error code, not the process.
+    std::signal(SIGPIPE, SIG_IGN);
+    natter::init_logging(config->log.level);
+
+    natter::World world{std::move(*config)};
+    natter::net::Server server{world, config_path, {host, port}};
+    if (auto started = server.start(); !started) {
+        fmt::print(stderr, "natterd: {}\n", started.error().message);
+        return 1;
+    }
+    return server.run();
+}

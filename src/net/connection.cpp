@@ -1,0 +1,150 @@
+#include "src/net/connection.hpp"
+
+#include <netinet/in.h>
+
+#include <spdlog/spdlog.h>
+
+#include "src/net/server.hpp"
+
+namespace natter::net {
+namespace {
+
+int init_and_accept(uv_loop_t* loop, uv_stream_t* listener, uv_tcp_t& handle) {
+    if (const int status = uv_tcp_init(loop, &handle); status != 0) return status;
+    return uv_accept(listener, reinterpret_cast<uv_stream_t*>(&handle));
+}
+
+std::string peer_address(const uv_tcp_t& handle, int accept_status) {
+    if (accept_status != 0) return "?";
+    sockaddr_storage address{};
+    int length = sizeof address;
+    if (uv_tcp_getpeername(&handle, reinterpret_cast<sockaddr*>(&address), &length) != 0) return "?";
+    char text[INET6_ADDRSTRLEN] = {};
+    if (address.ss_family == AF_INET6) {
+        uv_ip6_name(reinterpret_cast<const sockaddr_in6*>(&address), text, sizeof text);
+    } else {
+        uv_ip4_name(reinterpret_cast<const sockaddr_in*>(&address), text, sizeof text);
+    }
+    return text;
+}
+
+}  // namespace
+
+Connection::Connection(Server& server, uv_stream_t* listener)
+    : server_{server},
+      handle_{},
+      accept_status_{init_and_accept(server.loop(), listener, handle_)},
+      session_{server.world(), peer_address(handle_, accept_status_)} {
+    handle_.data = this;
+    session_.link = this;
+}
+
+void Connection::start() {
+    uv_tcp_nodelay(&handle_, 1);
+    uv_tcp_keepalive(&handle_, 1, 300);  // finds peers that vanished without FIN or RST
+    if (const int status = uv_read_start(stream(), &Connection::on_alloc, &Connection::on_read); status != 0) {
+        session_.disconnect(uv_strerror(status));
+        return;
+    }
+    spdlog::info("connect {}", session_.address());
+    session_.start();
+}
+
+void Connection::on_alloc(uv_handle_t* handle, std::size_t, uv_buf_t* buf) noexcept {
+    *buf = static_cast<Connection*>(handle->data)->server_.read_buffer();
+}
+
+void Connection::on_read(uv_stream_t* stream, ssize_t nread, const uv_buf_t* buf) noexcept {
+    auto& self = *static_cast<Connection*>(stream->data);
+    if (nread > 0) {
+        self.session_.receive({buf->base, static_cast<std::size_t>(nread)});
+    } else if (nread < 0) {
+        uv_read_stop(stream);
+        self.session_.disconnect(nread == UV_EOF ? "peer closed" : uv_strerror(static_cast<int>(nread)));
+    }
+}
+
+void Connection::flush() {
+    if (closing_started_) return;
+    auto& outbox = session_.outbox();
+    if (!outbox.empty() && !write_) {
+        uv_buf_t buf = uv_buf_init(outbox.data(), static_cast<unsigned>(outbox.size()));
+        const int written = uv_try_write(stream(), &buf, 1);
+        if (written >= 0) {
+            outbox.erase(0, static_cast<std::size_t>(written));
+        } else if (written != UV_EAGAIN) {
+            outbox.clear();
+            session_.disconnect(uv_strerror(written));
+        }
+        if (!outbox.empty()) {
+            // The kernel is full: hand the rest to libuv in a request that
+            // owns its bytes; what the session sends meanwhile waits in the
+            // outbox for the next flush after on_write.
+            write_ = std::make_unique<WriteRequest>();
+            write_->request.data = this;
+            write_->bytes.swap(outbox);
+            buf = uv_buf_init(write_->bytes.data(), static_cast<unsigned>(write_->bytes.size()));
+            if (const int status = uv_write(&write_->request, stream(), &buf, 1, &Connection::on_write); status != 0) {
+                write_.reset();
+                session_.disconnect(uv_strerror(status));
+            } else {
+                session_.set_bytes_in_flight(write_->bytes.size());
+            }
+        }
+        // A burst can leave a big buffer behind; idle connections keep none.
+        if (outbox.empty() && outbox.capacity() > 16 * 1024) std::string{}.swap(outbox);
+    }
+    if (session_.closing() && (session_.abandoned() || (session_.outbox().empty() && !write_))) begin_close();
+}
+
+void Connection::on_write(uv_write_t* request, int status) noexcept {
+    auto& self = *static_cast<Connection*>(request->data);
+    self.write_.reset();
+    self.session_.set_bytes_in_flight(0);
+    if (status < 0 && status != UV_ECANCELED) self.session_.disconnect(uv_strerror(status));
+    if (!self.closing_started_) self.server_.world().mark_pending(self.session_);
+}
+
+void Connection::begin_close() {
+    if (closing_started_) return;
+    if (session_.abandoned()) {
+        close_now();
+        return;
+    }
+    closing_started_ = true;
+    // FIN after the last byte, so the peer reads everything before EOF.
+    auto* request = new uv_shutdown_t{};
+    request->data = this;
+    if (uv_shutdown(request, stream(), &Connection::on_shutdown) != 0) {
+        delete request;
+        closing_started_ = false;
+        close_now();
+    }
+}
+
+void Connection::on_shutdown(uv_shutdown_t* request, int) noexcept {
+    auto& self = *static_cast<Connection*>(request->data);
+    delete request;
+    self.close_now();
+}
+
+void Connection::abort() {
+    session_.outbox().clear();
+    if (!session_.closing()) session_.disconnect("server shutdown");
+    close_now();
+}
+
+void Connection::close_now() {
+    if (closed_) return;
+    closed_ = true;
+    closing_started_ = true;
+    uv_close(reinterpret_cast<uv_handle_t*>(&handle_), &Connection::on_close);
+}
+
+void Connection::on_close(uv_handle_t* handle) noexcept {
+    auto* self = static_cast<Connection*>(handle->data);
+    self->server_.forget(*self);
+    delete self;
+}
+
+}  // namespace natter::net

@@ -1,0 +1,64 @@
+// One TCP connection: the uv_tcp_t, the Session it carries, and the write in
+// flight. Created by the Server on accept; deleted only in its close
+// callback, so no callback ever sees a dead connection.
+#pragma once
+
+#include <uv.h>
+
+#include <memory>
+#include <string>
+
+#include "src/session.hpp"
+
+namespace natter::net {
+
+class Server;
+
+class Connection {
+public:
+    // Accepts the pending connection on `listener`; check accepted().
+    Connection(Server& server, uv_stream_t* listener);
+    Connection(const Connection&) = delete;
+    Connection& operator=(const Connection&) = delete;
+
+    [[nodiscard]] bool accepted() const { return accept_status_ == 0; }
+    [[nodiscard]] Session& session() { return session_; }
+    [[nodiscard]] Server& server() { return server_; }
+
+    // Starts reading and greets the peer.
+    void start();
+
+    // Writes what the session's outbox holds (uv_try_write first, uv_write
+    // for the rest) and closes the connection once a closing session has
+    // nothing left to send. Called once per loop iteration, from prepare.
+    void flush();
+
+    // Closes at once, dropping unsent output (used when shutdown drags on).
+    void abort();
+
+private:
+    struct WriteRequest {
+        uv_write_t request;
+        std::string bytes;  // owned until on_write
+    };
+
+    static void on_alloc(uv_handle_t* handle, std::size_t suggested, uv_buf_t* buf) noexcept;
+    static void on_read(uv_stream_t* stream, ssize_t nread, const uv_buf_t* buf) noexcept;
+    static void on_write(uv_write_t* request, int status) noexcept;
+    static void on_shutdown(uv_shutdown_t* request, int status) noexcept;
+    static void on_close(uv_handle_t* handle) noexcept;
+
+    void begin_close();
+    void close_now();
+    uv_stream_t* stream() { return reinterpret_cast<uv_stream_t*>(&handle_); }
+
+    Server& server_;
+    uv_tcp_t handle_;
+    int accept_status_;
+    Session session_;
+    std::unique_ptr<WriteRequest> write_;  // at most one write in flight
+    bool closing_started_ = false;
+    bool closed_ = false;
+};
+
+}  // namespace natter::net

@@ -1,0 +1,194 @@
+#include "src/net/server.hpp"
+
+#include <netinet/in.h>
+
+#include <vector>
+
+#include <fmt/format.h>
+#include <spdlog/spdlog.h>
+
+#include "src/log.hpp"
+#include "src/net/connection.hpp"
+#include "src/session.hpp"
+
+namespace natter::net {
+namespace {
+
+constexpr int listen_backlog = 4096;
+constexpr std::uint64_t shutdown_drain_ms = 3000;
+constexpr const char* shutdown_notice = "*** Server shutting down. Goodbye.";
+
+Result<sockaddr_storage> resolve_numeric(const std::string& host, std::uint16_t port) {
+    // Numeric addresses only: no DNS lookup ever runs on the loop thread.
+    sockaddr_storage address{};
+    if (host.find(':') != std::string::npos) {
+        if (uv_ip6_addr(host.c_str(), port, reinterpret_cast<sockaddr_in6*>(&address)) == 0) return address;
+    } else if (uv_ip4_addr(host.c_str(), port, reinterpret_cast<sockaddr_in*>(&address)) == 0) {
+        return address;
+    }
+    return fail(fmt::format("[server] host \"{}\" is not a numeric IPv4 or IPv6 address", host));
+}
+
+}  // namespace
+
+Server::Server(World& world, std::string config_path, ListenOverrides overrides)
+    : world_{world}, config_path_{std::move(config_path)}, overrides_{std::move(overrides)} {}
+
+Server::~Server() {
+    if (loop_ready_) {
+        close_own_handles();
+        uv_run(&loop_, UV_RUN_DEFAULT);
+        uv_loop_close(&loop_);
+    }
+}
+
+Result<void> Server::start() {
+    if (const int status = uv_loop_init(&loop_); status != 0) {
+        return fail(fmt::format("cannot start the event loop: {}", uv_strerror(status)));
+    }
+    loop_ready_ = true;
+    loop_.data = this;
+
+    const auto& config = world_.config();
+    const std::string host = overrides_.host.value_or(config.server.host);
+    const std::uint16_t port = overrides_.port.value_or(config.server.port);
+    auto address = resolve_numeric(host, port);
+    if (!address) return tl::unexpected{address.error()};
+
+    uv_tcp_init(&loop_, &listener_);
+    listener_.data = this;
+    listening_ = true;
+    int status = uv_tcp_bind(&listener_, reinterpret_cast<const sockaddr*>(&*address), 0);
+    if (status == 0) status = uv_listen(reinterpret_cast<uv_stream_t*>(&listener_), listen_backlog, &Server::on_connection);
+    if (status != 0) return fail(fmt::format("cannot listen on {}:{}: {}", host, port, uv_strerror(status)));
+
+    sockaddr_storage bound{};
+    int length = sizeof bound;
+    uv_tcp_getsockname(&listener_, reinterpret_cast<sockaddr*>(&bound), &length);
+    port_ = ntohs(bound.ss_family == AF_INET6 ? reinterpret_cast<sockaddr_in6*>(&bound)->sin6_port
+                                              : reinterpret_cast<sockaddr_in*>(&bound)->sin_port);
+
+    uv_prepare_init(&loop_, &prepare_);
+    prepare_.data = this;
+    uv_prepare_start(&prepare_, &Server::on_prepare);
+    for (auto* signal : {&sigint_, &sigterm_, &sighup_}) {
+        uv_signal_init(&loop_, signal);
+        signal->data = this;
+    }
+    uv_signal_start(&sigint_, &Server::on_signal, SIGINT);
+    uv_signal_start(&sigterm_, &Server::on_signal, SIGTERM);
+    uv_signal_start(&sighup_, &Server::on_signal, SIGHUP);
+    uv_timer_init(&loop_, &drain_timer_);
+    drain_timer_.data = this;
+
+    spdlog::info("{} listening on {}:{}", config.server.name, host, port_);
+    flush_log();
+    return {};
+}
+
+int Server::run() {
+    uv_run(&loop_, UV_RUN_DEFAULT);
+    flush_log();
+    return 0;
+}
+
+void Server::on_connection(uv_stream_t* listener, int status) noexcept {
+    auto& self = *static_cast<Server*>(listener->data);
+    if (status < 0) {
+        spdlog::warn("accept failed: {}", uv_strerror(status));
+        return;
+    }
+    self.accept_one();
+}
+
+void Server::accept_one() {
+    auto* connection = new Connection{*this, reinterpret_cast<uv_stream_t*>(&listener_)};
+    ++connections_;
+    if (!connection->accepted()) {
+        connection->abort();
+        return;
+    }
+    connection->start();
+}
+
+void Server::forget(Connection&) { --connections_; }
+
+void Server::on_prepare(uv_prepare_t* prepare) noexcept {
+    static_cast<Server*>(prepare->data)->flush_all();
+}
+
+void Server::flush_all() {
+    // A flush can disconnect someone (a write error), whose leave notice
+    // gives others output: repeat until quiet. Each round closes sessions
+    // for good, so this ends; the bound is only a guard.
+    for (int round = 0; round < 64; ++round) {
+        world_.settle();
+        if (!world_.has_pending()) break;
+        world_.flush_pending([](Session& session) { static_cast<Connection*>(session.link)->flush(); });
+    }
+    flush_log();
+    if (shutting_down_ && connections_ == 0) close_own_handles();
+}
+
+void Server::on_signal(uv_signal_t* signal, int signum) noexcept {
+    auto& self = *static_cast<Server*>(signal->data);
+    if (signum == SIGHUP) {
+        self.reload();
+    } else {
+        self.begin_shutdown();
+    }
+}
+
+void Server::begin_shutdown() {
+    if (shutting_down_) return;
+    shutting_down_ = true;
+    spdlog::info("shutting down ({} connections)", connections_);
+    if (listening_) {
+        uv_close(reinterpret_cast<uv_handle_t*>(&listener_), nullptr);
+        listening_ = false;
+    }
+    world_.shutdown(shutdown_notice);
+    // Peers that will not take their last bytes get a bounded wait.
+    uv_timer_start(&drain_timer_, &Server::on_drain_timeout, shutdown_drain_ms, 0);
+}
+
+void Server::on_drain_timeout(uv_timer_t* timer) noexcept {
+    auto& self = *static_cast<Server*>(timer->data);
+    std::vector<Connection*> stragglers;
+    for (auto* session : self.world_.sessions()) stragglers.push_back(static_cast<Connection*>(session->link));
+    spdlog::warn("shutdown: closing {} connections that did not drain", stragglers.size());
+    for (auto* connection : stragglers) connection->abort();
+}
+
+void Server::close_own_handles() {
+    auto close = [](auto* handle) {
+        auto* h = reinterpret_cast<uv_handle_t*>(handle);
+        if (!uv_is_closing(h)) uv_close(h, nullptr);
+    };
+    if (listening_) {
+        close(&listener_);
+        listening_ = false;
+    }
+    if (prepare_.loop != nullptr) close(&prepare_);
+    for (auto* signal : {&sigint_, &sigterm_, &sighup_}) {
+        if (signal->loop != nullptr) close(signal);
+    }
+    if (drain_timer_.loop != nullptr) close(&drain_timer_);
+}
+
+void Server::reload() {
+    auto config = load_config(config_path_);
+    if (!config) {
+        spdlog::error("reload failed, keeping the old configuration: {}", config.error().message);
+        return;
+    }
+    const auto& old = world_.config();
+    if (config->server.host != old.server.host || config->server.port != old.server.port) {
+        spdlog::warn("reload: a new host or port takes effect only after a restart");
+    }
+    set_log_level(config->log.level);
+    world_.reconfigure(std::move(*config));
+    spdlog::info("configuration reloaded from {}", config_path_);
+}
+
+}  // namespace natter::net

@@ -1,0 +1,80 @@
+// The event loop and everything attached to it: the listener, signals, and
+// the once-per-iteration flush of pending output (a uv_prepare_t, which runs
+// right before the loop polls). Owns the loop; the World is the caller's.
+#pragma once
+
+#include <uv.h>
+
+#include <array>
+#include <cstdint>
+#include <optional>
+#include <string>
+
+#include "src/error.hpp"
+#include "src/world.hpp"
+
+namespace natter::net {
+
+class Connection;
+
+struct ListenOverrides {
+    std::optional<std::string> host;
+    std::optional<std::uint16_t> port;
+};
+
+class Server {
+public:
+    Server(World& world, std::string config_path, ListenOverrides overrides);
+    ~Server();
+    Server(const Server&) = delete;
+    Server& operator=(const Server&) = delete;
+
+    // Binds and listens; on failure everything opened is closed again.
+    [[nodiscard]] Result<void> start();
+    // Runs until a shutdown completes. Returns the process exit status.
+    int run();
+
+    [[nodiscard]] World& world() { return world_; }
+    [[nodiscard]] uv_loop_t* loop() { return &loop_; }
+    [[nodiscard]] std::uint16_t port() const { return port_; }
+
+    // The loop-owned read buffer: every read lands here and is consumed
+    // before the next read, so connections keep no buffer of their own.
+    [[nodiscard]] uv_buf_t read_buffer() {
+        return uv_buf_init(read_buffer_.data(), static_cast<unsigned>(read_buffer_.size()));
+    }
+
+    // Called from Connection's close callback.
+    void forget(Connection& connection);
+
+private:
+    static void on_connection(uv_stream_t* listener, int status) noexcept;
+    static void on_prepare(uv_prepare_t* prepare) noexcept;
+    static void on_signal(uv_signal_t* signal, int signum) noexcept;
+    static void on_drain_timeout(uv_timer_t* timer) noexcept;
+
+    void accept_one();
+    void flush_all();
+    void begin_shutdown();
+    void reload();
+    void close_own_handles();
+
+    World& world_;
+    std::string config_path_;
+    ListenOverrides overrides_;
+    uv_loop_t loop_{};
+    uv_tcp_t listener_{};
+    uv_prepare_t prepare_{};
+    uv_signal_t sigint_{};
+    uv_signal_t sigterm_{};
+    uv_signal_t sighup_{};
+    uv_timer_t drain_timer_{};
+    std::array<char, 64 * 1024> read_buffer_;
+    std::uint16_t port_ = 0;
+    std::size_t connections_ = 0;
+    bool loop_ready_ = false;
+    bool listening_ = false;
+    bool shutting_down_ = false;
+};
+
+}  // namespace natter::net

@@ -1,0 +1,104 @@
+// One person's connection as the core sees it: bytes in (telnet, framing,
+// sanitising), lines to the current room, and an outbox the network layer
+// flushes. Never touches a socket; the network layer owns the Session and
+// finds its connection through `link`.
+#pragma once
+
+#include <chrono>
+#include <cstddef>
+#include <list>
+#include <string>
+#include <string_view>
+
+#include "src/line_framer.hpp"
+#include "src/telnet.hpp"
+
+namespace natter {
+
+class World;
+class Room;
+
+class Session final : private TelnetListener, private LineSink {
+public:
+    using Clock = std::chrono::steady_clock;
+
+    Session(World& world, std::string address);
+    ~Session();
+    Session(const Session&) = delete;
+    Session& operator=(const Session&) = delete;
+
+    // Puts the new session in the LoginRoom (which greets it).
+    void start();
+
+    // Raw bytes from the peer. Complete lines are dispatched before it returns.
+    void receive(std::string_view bytes);
+
+    // Appends `line` and CR LF to the outbox. `line` must be sanitised text.
+    void send(std::string_view line);
+    // Appends bytes as they are (already CR LF terminated, or telnet commands).
+    void send_raw(std::string_view bytes);
+
+    // Leaves the current room (with its notices) and enters `room`.
+    void enter(Room& room);
+
+    // Ends the session: it moves to the LogoutRoom, which releases the name;
+    // the network layer closes the connection once the outbox is flushed.
+    // Safe to call more than once; the first reason is kept.
+    void disconnect(std::string_view reason);
+
+    // Called by the LogoutRoom: from now on no input is processed.
+    void mark_closing();
+
+    [[nodiscard]] World& world() const { return world_; }
+    [[nodiscard]] Room* room() const { return room_; }
+    [[nodiscard]] const std::string& name() const { return name_; }
+    void set_name(std::string name) { name_ = std::move(name); }
+    [[nodiscard]] const std::string& address() const { return address_; }
+    [[nodiscard]] bool closing() const { return closing_; }
+    // Its output passed the limit: close without waiting to flush.
+    [[nodiscard]] bool abandoned() const { return overflowed_; }
+    [[nodiscard]] const std::string& close_reason() const { return close_reason_; }
+    [[nodiscard]] Clock::time_point last_input() const { return last_input_; }
+    [[nodiscard]] Telnet& telnet() { return telnet_; }
+
+    // The network layer's side of the outbox.
+    [[nodiscard]] std::string& outbox() { return outbox_; }
+    // Bytes handed to the kernel but not yet confirmed; they count against
+    // the output limit together with the outbox.
+    void set_bytes_in_flight(std::size_t bytes) { in_flight_ = bytes; }
+
+    void* link = nullptr;  // opaque to the core: the network layer's connection
+
+private:
+    friend class World;
+    friend class Room;
+
+    void on_telnet_data(std::string_view bytes) override;
+    void on_telnet_send(std::string_view bytes) override;
+    void on_telnet_command(unsigned char command) override;
+    void on_line(std::string_view raw) override;
+    void on_overlong_line() override;
+    // False (and the session doomed) if `bytes` more would pass the output limit.
+    bool make_room_for(std::size_t bytes);
+
+    World& world_;
+    std::string address_;
+    std::string name_;
+    Room* room_ = nullptr;
+    Telnet telnet_;
+    LineFramer framer_;
+    std::string outbox_;
+    std::size_t in_flight_ = 0;
+    Clock::time_point connected_at_;
+    Clock::time_point last_input_;
+    std::string close_reason_;
+    bool closing_ = false;
+    bool pending_ = false;      // in the world's flush list
+    bool overflowed_ = false;   // output limit passed; waiting to be disconnected
+
+    std::list<Session*>::iterator room_position_;
+    std::list<Session*>::iterator world_position_;  // in World::sessions_
+    std::list<Session*>::iterator user_position_;   // in World::users_, when logged in
+};
+
+}  // namespace natter

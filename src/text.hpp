@@ -1,0 +1,22 @@
+// Text hygiene for everything a user typed: UTF-8 repair and removal of the
+// characters that could drive another user's terminal. Pure functions.
+#pragma once
+
+#include <string>
+#include <string_view>
+
+namespace natter {
+
+// Returns `raw` as valid UTF-8 (each invalid byte becomes U+FFFD) with C0
+// controls except TAB, DEL, C1 controls and Unicode bidi overrides/isolates
+// removed. The result never contains the byte 0xFF, so it never needs telnet
+// IAC escaping.
+[[nodiscard]] std::string sanitize(std::string_view raw);
+
+// `text` without leading and trailing spaces and tabs.
+[[nodiscard]] std::string_view trim(std::string_view text);
+
+// ASCII lower case; verbs and names compare through it.
+[[nodiscard]] std::string ascii_lower(std::string_view text);
+
+}  // namespace natter

@@ -1,0 +1,104 @@
+// Everything the server knows, as a plain object: configuration, rooms,
+// sessions, logged-in users, and the sessions with output to flush. Passed
+// by reference, never global, so a test can build as many as it likes.
+#pragma once
+
+#include <chrono>
+#include <functional>
+#include <list>
+#include <map>
+#include <memory>
+#include <string>
+#include <string_view>
+#include <unordered_map>
+#include <utility>
+#include <vector>
+
+#include "src/config.hpp"
+
+namespace natter {
+
+class Room;
+class Session;
+
+class World {
+public:
+    using Clock = std::chrono::steady_clock;
+
+    explicit World(Config config);
+    ~World();
+    World(const World&) = delete;
+    World& operator=(const World&) = delete;
+
+    [[nodiscard]] const Config& config() const { return config_; }
+    // Applies a reloaded configuration (name, motd, limits, rooms to add).
+    void reconfigure(Config config);
+
+    [[nodiscard]] Clock::time_point now() const { return clock_(); }
+    void set_clock(std::function<Clock::time_point()> clock) { clock_ = std::move(clock); }
+
+    // --- rooms
+    [[nodiscard]] Room& login_room() { return *login_room_; }
+    [[nodiscard]] Room& logout_room() { return *logout_room_; }
+    [[nodiscard]] Room& main_room();  // where login lands: the first permanent room
+    [[nodiscard]] Room* find_room(std::string_view name) const;
+
+    // --- users (logged-in sessions), unique case-insensitively
+    [[nodiscard]] Session* find_user(std::string_view name) const;
+    void add_user(Session& session);     // the name must be free
+    void remove_user(Session& session);  // no-op if not logged in
+    [[nodiscard]] const std::list<Session*>& users() const { return users_; }  // login order
+
+    // --- every session, logged in or not
+    [[nodiscard]] const std::list<Session*>& sessions() const { return sessions_; }
+
+    // --- output scheduling
+    void mark_pending(Session& session);
+    // Calls `flush(session)` once for each session that got output since the
+    // last call; a session marked again during the calls waits for the next.
+    template <class F>
+    void flush_pending(F&& flush);
+    [[nodiscard]] bool has_pending() const { return !pending_.empty(); }
+
+    // A session that must go while others are being served (its output is
+    // over the limit, say) is disconnected here, at a safe point, not in the
+    // middle of a broadcast.
+    void defer_disconnect(Session& session, std::string reason);
+    void settle();
+
+    // Every session gets `notice`, then is disconnected without leave notices.
+    void shutdown(std::string_view notice);
+    [[nodiscard]] bool shutting_down() const { return shutting_down_; }
+
+private:
+    friend class Session;
+    static void clear_pending(Session& session);
+    void attach(Session& session);
+    void detach(Session& session);
+    void ensure_permanent_rooms();
+
+    Config config_;
+    std::function<Clock::time_point()> clock_ = [] { return Clock::now(); };
+    std::unique_ptr<Room> login_room_;
+    std::unique_ptr<Room> logout_room_;
+    std::vector<std::unique_ptr<Room>> chat_rooms_;  // permanent ones first
+    std::list<Session*> sessions_;
+    std::list<Session*> users_;
+    std::unordered_map<std::string, Session*> users_by_key_;
+    std::vector<Session*> pending_;
+    std::vector<Session*> flushing_;  // reused between flushes
+    std::vector<std::pair<Session*, std::string>> doomed_;
+    bool shutting_down_ = false;
+};
+
+template <class F>
+void World::flush_pending(F&& flush) {
+    flushing_.swap(pending_);
+    for (auto* session : flushing_) {
+        clear_pending(*session);
+        flush(*session);
+    }
+    flushing_.clear();
+}
+
+}  // namespace natter
