@@ -14,7 +14,7 @@ void do_say(CommandContext& ctx, std::string_view text) {
     line.reserve(ctx.session.name().size() + 2 + text.size());
     line.append(ctx.session.name()).append(": ").append(text);
     spdlog::info("say {} {}", ctx.room.name(), line);
-    ctx.room.broadcast(line);
+    ctx.room.broadcast(line, &ctx.session);
 }
 
 const Registration say{{.name = "say",

@@ -75,11 +75,13 @@ void Room::remove(Session& session) {
     members_.erase(session.room_position_);
 }
 
-void Room::broadcast(std::string_view line) {
+void Room::broadcast(std::string_view line, const Session* speaker) {
     std::string rendered;
     rendered.reserve(line.size() + 2);
     rendered.append(line).append("\r\n");
-    for (auto* member : members_) member->send_raw(rendered);
+    for (auto* member : members_) {
+        if (speaker == nullptr || !member->ignores(*speaker)) member->send_raw(rendered);
+    }
 }
 
 }  // namespace natter

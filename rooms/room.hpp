@@ -38,8 +38,9 @@ public:
     virtual void add(Session& session);
     virtual void remove(Session& session);
 
-    // Sends `line` (CR LF appended) to every member; rendered once.
-    void broadcast(std::string_view line);
+    // Sends `line` (CR LF appended) to every member, rendered once; members
+    // who ignore `speaker` (when given) are skipped.
+    void broadcast(std::string_view line, const Session* speaker = nullptr);
 
 protected:
     virtual void on_unknown(Session& session, std::string_view verb) = 0;

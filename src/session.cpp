@@ -1,9 +1,12 @@
 #include "src/session.hpp"
 
+#include <algorithm>
+
 #include <fmt/format.h>
 #include <spdlog/spdlog.h>
 
 #include "rooms/room.hpp"
+#include "src/names.hpp"
 #include "src/text.hpp"
 #include "src/world.hpp"
 
@@ -111,5 +114,24 @@ void Session::mark_closing() {
     if (close_reason_.empty()) close_reason_ = "logout";
     world_.mark_pending(*this);
 }
+
+}  // namespace natter
+
+namespace natter {
+
+bool Session::ignores(const Session& other) const {
+    if (ignored_.empty()) return false;
+    const auto key = name_key(other.name_);
+    return std::find(ignored_.begin(), ignored_.end(), key) != ignored_.end();
+}
+
+bool Session::ignore(std::string_view name) {
+    auto key = name_key(name);
+    if (std::find(ignored_.begin(), ignored_.end(), key) != ignored_.end()) return false;
+    ignored_.push_back(std::move(key));
+    return true;
+}
+
+bool Session::unignore(std::string_view name) { return std::erase(ignored_, name_key(name)) > 0; }
 
 }  // namespace natter

@@ -9,6 +9,7 @@
 #include <list>
 #include <string>
 #include <string_view>
+#include <vector>
 
 #include "src/line_framer.hpp"
 #include "src/telnet.hpp"
@@ -61,6 +62,14 @@ public:
     [[nodiscard]] Clock::time_point last_input() const { return last_input_; }
     [[nodiscard]] Telnet& telnet() { return telnet_; }
 
+    // Talker state: whom `reply` answers, and whose lines this session drops.
+    [[nodiscard]] const std::string& reply_to() const { return reply_to_; }
+    void set_reply_to(std::string name) { reply_to_ = std::move(name); }
+    [[nodiscard]] bool ignores(const Session& other) const;
+    bool ignore(std::string_view name);    // false if already ignored
+    bool unignore(std::string_view name);  // false if not ignored
+    [[nodiscard]] const std::vector<std::string>& ignored() const { return ignored_; }
+
     // The network layer's side of the outbox.
     [[nodiscard]] std::string& outbox() { return outbox_; }
     // Bytes handed to the kernel but not yet confirmed; they count against
@@ -92,6 +101,8 @@ private:
     Clock::time_point connected_at_;
     Clock::time_point last_input_;
     std::string close_reason_;
+    std::string reply_to_;
+    std::vector<std::string> ignored_;  // name keys, in the order ignored
     bool closing_ = false;
     bool pending_ = false;      // in the world's flush list
     bool overflowed_ = false;   // output limit passed; waiting to be disconnected
