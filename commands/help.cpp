@@ -1,5 +1,6 @@
 // "help [command]": the commands of this room, or one command's usage.
 #include <algorithm>
+#include <vector>
 
 #include "rooms/room.hpp"
 #include "src/command_registry.hpp"
@@ -10,7 +11,21 @@ namespace {
 
 void do_help(CommandContext& ctx, std::string_view topic) {
     if (!topic.empty()) {
-        const auto* spec = ctx.room.find_command(topic.substr(0, topic.find(' ')));
+        const auto verb = topic.substr(0, topic.find(' '));
+        std::vector<const CommandSpec*> candidates;
+        const auto* spec = ctx.room.find_command(verb, &candidates);
+        // A shortcut (' or :) is a topic too.
+        for (const auto* s : ctx.room.commands()) {
+            if (spec == nullptr && verb.size() == 1 && s->shortcuts.find(verb.front()) != std::string_view::npos) {
+                spec = s;
+            }
+        }
+        if (spec == nullptr && candidates.size() > 1) {
+            std::string names;
+            for (const auto* c : candidates) names += (names.empty() ? "" : ", ") + std::string{c->name};
+            ctx.session.send("\"" + std::string{verb} + "\" could be: " + names + ".");
+            return;
+        }
         if (spec == nullptr) {
             ctx.session.send("No help for \"" + std::string{topic} + "\". Type \"help\" for the list.");
             return;

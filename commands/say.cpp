@@ -1,7 +1,7 @@
 // "say <text>": speak to everyone in the room, yourself included.
 #include <spdlog/spdlog.h>
 
-#include "rooms/room.hpp"
+#include "rooms/chat_room.hpp"
 #include "src/command_registry.hpp"
 #include "src/session.hpp"
 
@@ -14,7 +14,7 @@ void do_say(CommandContext& ctx, std::string_view text) {
     line.reserve(ctx.session.name().size() + 2 + text.size());
     line.append(ctx.session.name()).append(": ").append(text);
     spdlog::info("say {} {}", ctx.room.name(), line);
-    ctx.room.broadcast(line, &ctx.session);
+    as_chat_room(ctx.room).speak(ctx.session, std::move(line));
 }
 
 const Registration say{{.name = "say",

@@ -27,6 +27,7 @@ const CommandSpec* Room::find_command(std::string_view verb, std::vector<const C
 
     std::vector<const CommandSpec*> candidates;
     for (; it != verbs_.end() && it->key.starts_with(key); ++it) {
+        if (it->spec->exact_only) continue;
         if (std::find(candidates.begin(), candidates.end(), it->spec) == candidates.end()) {
             candidates.push_back(it->spec);
         }

@@ -39,6 +39,7 @@ struct CommandSpec {
     std::string_view help{};                // one line, for `help`
     std::vector<std::string_view> aliases{};  // other full names, e.g. "quit"
     std::string_view shortcuts{};           // leading characters that mean this verb, e.g. "'\""
+    bool exact_only = false;                // never matched by a prefix (`sh` must not mean shutdown)
 };
 
 }  // namespace natter

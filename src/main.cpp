@@ -7,6 +7,7 @@
 #include <CLI/CLI.hpp>
 #include <fmt/format.h>
 
+#include "src/accounts.hpp"
 #include "src/config.hpp"
 #include "src/log.hpp"
 #include "src/net/server.hpp"
@@ -57,6 +58,11 @@ int main(int argc, char** argv) {
     natter::init_logging(config->log.level);
 
     natter::World world{std::move(*config)};
+    // Before the loop runs, so waiting for the disk here delays no one.
+    if (auto opened = world.accounts().open(world.config().accounts.database); !opened) {
+        fmt::print(stderr, "natterd: {}\n", opened.error().message);
+        return 1;
+    }
     natter::net::Server server{world, config_path, {host, port}};
     if (auto started = server.start(); !started) {
         fmt::print(stderr, "natterd: {}\n", started.error().message);

@@ -6,7 +6,9 @@
 #include <spdlog/spdlog.h>
 
 #include "rooms/room.hpp"
+#include "src/accounts.hpp"
 #include "src/names.hpp"
+#include "src/password.hpp"
 #include "src/text.hpp"
 #include "src/world.hpp"
 
@@ -26,9 +28,17 @@ Session::~Session() {
     if (!closing_) disconnect("connection gone");
     if (room_ != nullptr) room_->remove(*this);
     world_.detach(*this);
+    for (auto& line : held_lines_) wipe(line);
 }
 
-void Session::start() { enter(world_.login_room()); }
+void Session::start() {
+    if (const auto refusal = world_.accounts().refusal_for_address(address_)) {
+        send(*refusal);
+        disconnect("refused: banned or locked out");
+        return;
+    }
+    enter(world_.login_room());
+}
 
 void Session::receive(std::string_view bytes) {
     if (closing_) return;
@@ -63,9 +73,26 @@ void Session::on_telnet_command(unsigned char command) {
 
 void Session::on_line(std::string_view raw) {
     if (closing_) return;
-    last_input_ = world_.now();
-    framer_.set_max_bytes(world_.config().limits.line_max_bytes);
-    room_->dispatch(*this, sanitize(raw));
+    const auto now = world_.now();
+    const auto& limits = world_.config().limits;
+    switch (flood_gate_.admit(now, limits.flood_burst, limits.flood_per_second)) {
+    case FloodGate::Verdict::pass:
+        break;
+    case FloodGate::Verdict::drop_warn:
+        send(fmt::format("You are sending lines too fast (more than {} a second); they are being dropped.",
+                         limits.flood_per_second));
+        return;
+    case FloodGate::Verdict::drop:
+        return;
+    case FloodGate::Verdict::disconnect:
+        send("Disconnected for flooding.");
+        disconnect("flooding");
+        return;
+    }
+    last_input_ = now;
+    idle_warned_ = false;
+    framer_.set_max_bytes(limits.line_max_bytes);
+    take_line(raw);
 }
 
 void Session::on_overlong_line() {
@@ -133,5 +160,56 @@ bool Session::ignore(std::string_view name) {
 }
 
 bool Session::unignore(std::string_view name) { return std::erase(ignored_, name_key(name)) > 0; }
+
+}  // namespace natter
+
+namespace natter {
+
+// Held lines beyond this are dropped: someone typing while a password is
+// checked gets a few lines kept, a flood gets none of them.
+constexpr std::size_t max_held_lines = 64;
+
+void Session::take_line(std::string_view raw) {
+    if (holding_input_) {
+        if (held_lines_.size() < max_held_lines) held_lines_.emplace_back(raw);
+        return;
+    }
+    if (secret_handler_) {
+        auto handler = std::move(secret_handler_);
+        secret_handler_ = nullptr;
+        std::string secret{raw};
+        handler(*this, secret);
+        wipe(secret);
+        if (!secret_handler_ && echo_off_) {
+            echo_off_ = false;
+            telnet_.set_server_echo(false);
+        }
+        return;
+    }
+    room_->dispatch(*this, sanitize(raw));
+}
+
+void Session::ask_secret(std::string_view prompt, SecretHandler handler) {
+    secret_handler_ = std::move(handler);
+    if (!echo_off_) {
+        echo_off_ = true;
+        telnet_.set_server_echo(true);
+    }
+    send(prompt);
+}
+
+void Session::hold_input() { holding_input_ = true; }
+
+void Session::release_input() {
+    holding_input_ = false;
+    // A replayed line may hold input again (a pipelined login): stop there.
+    while (!holding_input_ && !closing_ && !held_lines_.empty()) {
+        std::string line = std::move(held_lines_.front());
+        wipe(held_lines_.front());
+        held_lines_.pop_front();
+        take_line(line);
+        wipe(line);
+    }
+}
 
 }  // namespace natter

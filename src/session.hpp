@@ -6,11 +6,15 @@
 
 #include <chrono>
 #include <cstddef>
+#include <cstdint>
+#include <deque>
+#include <functional>
 #include <list>
 #include <string>
 #include <string_view>
 #include <vector>
 
+#include "src/flood_gate.hpp"
 #include "src/line_framer.hpp"
 #include "src/telnet.hpp"
 
@@ -28,7 +32,8 @@ public:
     Session(const Session&) = delete;
     Session& operator=(const Session&) = delete;
 
-    // Puts the new session in the LoginRoom (which greets it).
+    // Puts the new session in the LoginRoom (which greets it), or refuses
+    // it with one line if its address is banned or locked out.
     void start();
 
     // Raw bytes from the peer. Complete lines are dispatched before it returns.
@@ -60,6 +65,10 @@ public:
     [[nodiscard]] bool abandoned() const { return overflowed_; }
     [[nodiscard]] const std::string& close_reason() const { return close_reason_; }
     [[nodiscard]] Clock::time_point last_input() const { return last_input_; }
+    [[nodiscard]] Clock::time_point connected_at() const { return connected_at_; }
+    // Whether the idle warning was sent since the last input.
+    [[nodiscard]] bool idle_warned() const { return idle_warned_; }
+    void set_idle_warned() { idle_warned_ = true; }
     [[nodiscard]] Telnet& telnet() { return telnet_; }
 
     // Talker state: whom `reply` answers, and whose lines this session drops.
@@ -76,6 +85,24 @@ public:
     // the output limit together with the outbox.
     void set_bytes_in_flight(std::size_t bytes) { in_flight_ = bytes; }
 
+    // A number no other session of this world had; slow work keeps it and
+    // finds the session again through World::find_session.
+    [[nodiscard]] std::uint64_t id() const { return id_; }
+
+    // Password prompts: sends `prompt`, asks the client to stop echoing, and
+    // hands the next line to `handler` as typed: never sanitised, logged,
+    // echoed or dispatched, and wiped when the handler returns. Echo comes
+    // back on unless the handler asks again.
+    using SecretHandler = std::function<void(Session& session, std::string& secret)>;
+    void ask_secret(std::string_view prompt, SecretHandler handler);
+    // While slow work decides what comes next (a password check), typed
+    // lines wait, in order; release_input() dispatches them.
+    void hold_input();
+    void release_input();
+    // The name was proved (by password, or by registering it).
+    [[nodiscard]] bool authenticated() const { return authenticated_; }
+    void set_authenticated(bool proved) { authenticated_ = proved; }
+
     void* link = nullptr;  // opaque to the core: the network layer's connection
 
 private:
@@ -87,6 +114,8 @@ private:
     void on_telnet_command(unsigned char command) override;
     void on_line(std::string_view raw) override;
     void on_overlong_line() override;
+    // A line past flood control: to the password prompt or the room.
+    void take_line(std::string_view raw);
     // False (and the session doomed) if `bytes` more would pass the output limit.
     bool make_room_for(std::size_t bytes);
 
@@ -106,6 +135,14 @@ private:
     bool closing_ = false;
     bool pending_ = false;      // in the world's flush list
     bool overflowed_ = false;   // output limit passed; waiting to be disconnected
+    bool idle_warned_ = false;
+    FloodGate flood_gate_;
+    std::uint64_t id_ = 0;  // set by World::attach
+    SecretHandler secret_handler_;
+    std::deque<std::string> held_lines_;  // may hold a password: wiped after use
+    bool holding_input_ = false;
+    bool echo_off_ = false;  // we asked the client not to echo (IAC WILL ECHO)
+    bool authenticated_ = false;
 
     std::list<Session*>::iterator room_position_;
     std::list<Session*>::iterator world_position_;  // in World::sessions_

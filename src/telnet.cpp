@@ -45,7 +45,17 @@ void Telnet::handle(const telnet_event_t& event) {
         }
         break;
     case TELNET_EV_WARNING:
-        if (event.error.errcode == TELNET_EOVERFLOW) discarding_subnegotiation_ = true;
+        // libtelnet 0.21 leaves errcode unset in warnings; the message is
+        // the only reliable sign of the overflow.
+        if (event.error.msg != nullptr &&
+            std::string_view{event.error.msg}.starts_with("subnegotiation buffer size limit")) {
+            discarding_subnegotiation_ = true;
+        }
+        break;
+    case TELNET_EV_SUBNEGOTIATION:
+        // An IAC SB inside the dropped tail made libtelnet parse a new one;
+        // its IAC SE is the first one, which ends the overlong SB too.
+        discarding_subnegotiation_ = false;
         break;
     default:
         // Negotiation replies are already sent by libtelnet; subnegotiations

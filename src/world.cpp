@@ -3,11 +3,13 @@
 #include <algorithm>
 #include <cassert>
 
+#include <fmt/format.h>
 #include <spdlog/spdlog.h>
 
 #include "rooms/chat_room.hpp"
 #include "rooms/login_room.hpp"
 #include "rooms/logout_room.hpp"
+#include "src/accounts.hpp"
 #include "src/names.hpp"
 #include "src/session.hpp"
 
@@ -16,7 +18,8 @@ namespace natter {
 World::World(Config config)
     : config_{std::move(config)},
       login_room_{std::make_unique<LoginRoom>(*this)},
-      logout_room_{std::make_unique<LogoutRoom>(*this)} {
+      logout_room_{std::make_unique<LogoutRoom>(*this)},
+      accounts_{std::make_unique<Accounts>(*this)} {
     ensure_permanent_rooms();
 }
 
@@ -35,6 +38,40 @@ void World::ensure_permanent_rooms() {
     for (const auto& name : config_.rooms.permanent) {
         if (find_room(name) == nullptr) chat_rooms_.push_back(std::make_unique<ChatRoom>(*this, name));
     }
+    // `rooms` lists permanent rooms in config order, then created ones; a
+    // reload may have made a created room permanent, or the reverse.
+    const auto& permanent = config_.rooms.permanent;
+    const auto rank = [&](const std::unique_ptr<Room>& room) {
+        const auto key = name_key(room->name());
+        const auto it = std::find_if(permanent.begin(), permanent.end(),
+                                     [&](const std::string& name) { return name_key(name) == key; });
+        return static_cast<std::size_t>(it - permanent.begin());
+    };
+    std::stable_sort(chat_rooms_.begin(), chat_rooms_.end(),
+                     [&](const auto& a, const auto& b) { return rank(a) < rank(b); });
+    sweep_rooms_ = true;
+}
+
+bool World::is_permanent(const Room& room) const {
+    const auto key = name_key(room.name());
+    return std::any_of(config_.rooms.permanent.begin(), config_.rooms.permanent.end(),
+                       [&](const std::string& name) { return name_key(name) == key; });
+}
+
+Room& World::create_room(std::string name) {
+    assert(is_valid_name(name) && find_room(name) == nullptr);
+    spdlog::info("room created {}", name);
+    chat_rooms_.push_back(std::make_unique<ChatRoom>(*this, std::move(name)));
+    return *chat_rooms_.back();
+}
+
+void World::sweep_rooms() {
+    sweep_rooms_ = false;
+    std::erase_if(chat_rooms_, [&](const std::unique_ptr<Room>& room) {
+        if (!room->members().empty() || is_permanent(*room)) return false;
+        spdlog::info("room closed {}", room->name());
+        return true;
+    });
 }
 
 Room& World::main_room() {
@@ -69,10 +106,20 @@ void World::remove_user(Session& session) {
     users_.erase(session.user_position_);
 }
 
-void World::attach(Session& session) { session.world_position_ = sessions_.insert(sessions_.end(), &session); }
+void World::attach(Session& session) {
+    session.world_position_ = sessions_.insert(sessions_.end(), &session);
+    session.id_ = ++last_session_id_;
+    sessions_by_id_.emplace(session.id_, &session);
+}
+
+Session* World::find_session(std::uint64_t id) const {
+    const auto it = sessions_by_id_.find(id);
+    return it == sessions_by_id_.end() ? nullptr : it->second;
+}
 
 void World::detach(Session& session) {
     sessions_.erase(session.world_position_);
+    sessions_by_id_.erase(session.id_);
     if (session.pending_) {
         std::erase(pending_, &session);
         std::erase(flushing_, &session);
@@ -99,6 +146,36 @@ void World::settle() {
         auto doomed = std::move(doomed_);
         doomed_.clear();
         for (auto& [session, reason] : doomed) session->disconnect(reason);
+    }
+    if (sweep_rooms_) sweep_rooms();
+}
+
+void World::enforce_timeouts() {
+    using std::chrono::seconds;
+    const auto now = this->now();
+    const auto& limits = config_.limits;
+    for (auto* session : sessions_) {
+        if (session->closing() || session->room() == nullptr) continue;
+        const auto kind = session->room()->kind();
+        if (kind == RoomKind::login && limits.login_timeout_s > 0 &&
+            now - session->connected_at() >= seconds{limits.login_timeout_s}) {
+            session->send("You did not log in in time. Goodbye.");
+            session->disconnect("login timeout");
+        } else if (kind == RoomKind::chat && limits.idle_timeout_s > 0) {
+            const seconds limit{limits.idle_timeout_s};
+            // Warn a minute ahead, or halfway for short limits.
+            const seconds warn_before = std::min<seconds>(seconds{60}, limit / 2);
+            const auto idle = now - session->last_input();
+            if (idle >= limit) {
+                session->send("You were idle for too long. Goodbye.");
+                session->disconnect("idle timeout");
+            } else if (idle >= limit - warn_before && !session->idle_warned()) {
+                session->set_idle_warned();
+                session->send(fmt::format("You have been idle a while; you will be disconnected in {} seconds "
+                                          "unless you type something.",
+                                          std::chrono::duration_cast<seconds>(limit - idle).count()));
+            }
+        }
     }
 }
 

@@ -4,6 +4,7 @@
 #pragma once
 
 #include <chrono>
+#include <cstdint>
 #include <functional>
 #include <list>
 #include <map>
@@ -18,6 +19,8 @@
 
 namespace natter {
 
+class Accounts;
+class Background;
 class Room;
 class Session;
 
@@ -36,12 +39,24 @@ public:
 
     [[nodiscard]] Clock::time_point now() const { return clock_(); }
     void set_clock(std::function<Clock::time_point()> clock) { clock_ = std::move(clock); }
+    // The time of day people see (history); replaceable so tests can fix it.
+    using WallClock = std::chrono::system_clock;
+    [[nodiscard]] WallClock::time_point wall_now() const { return wall_clock_(); }
+    void set_wall_clock(std::function<WallClock::time_point()> clock) { wall_clock_ = std::move(clock); }
 
     // --- rooms
     [[nodiscard]] Room& login_room() { return *login_room_; }
     [[nodiscard]] Room& logout_room() { return *logout_room_; }
     [[nodiscard]] Room& main_room();  // where login lands: the first permanent room
     [[nodiscard]] Room* find_room(std::string_view name) const;
+    // The chat rooms: permanent ones (config order) first, then created ones.
+    [[nodiscard]] const std::vector<std::unique_ptr<Room>>& chat_rooms() const { return chat_rooms_; }
+    [[nodiscard]] bool is_permanent(const Room& room) const;
+    // A new chat room (`join` to a free name); `name` must be valid and free.
+    Room& create_room(std::string name);
+    // Called by a chat room that has just lost its last member. A created
+    // room is destroyed in settle(), never while a call on it may be running.
+    void room_emptied() { sweep_rooms_ = true; }
 
     // --- users (logged-in sessions), unique case-insensitively
     [[nodiscard]] Session* find_user(std::string_view name) const;
@@ -51,6 +66,19 @@ public:
 
     // --- every session, logged in or not
     [[nodiscard]] const std::list<Session*>& sessions() const { return sessions_; }
+    // The session with this id (Session::id), or nullptr once it has gone:
+    // how slow work finds its session again without holding a pointer.
+    [[nodiscard]] Session* find_session(std::uint64_t id) const;
+
+    // --- accounts, bans, and where slow work runs (set by the network layer)
+    [[nodiscard]] Accounts& accounts() { return *accounts_; }
+    [[nodiscard]] const Accounts& accounts() const { return *accounts_; }
+    [[nodiscard]] Background* background() const { return background_; }
+    void set_background(Background* background) { background_ = background; }
+    // An operator's `shutdown`: the network layer polls this once per loop
+    // iteration and then stops as on SIGTERM.
+    void request_stop() { stop_requested_ = true; }
+    [[nodiscard]] bool stop_requested() const { return stop_requested_; }
 
     // --- output scheduling
     void mark_pending(Session& session);
@@ -66,6 +94,10 @@ public:
     void defer_disconnect(Session& session, std::string reason);
     void settle();
 
+    // Closes sessions that never logged in, or went idle, past the configured
+    // limits, warning idle users first. Call about once a second.
+    void enforce_timeouts();
+
     // Every session gets `notice`, then is disconnected without leave notices.
     void shutdown(std::string_view notice);
     [[nodiscard]] bool shutting_down() const { return shutting_down_; }
@@ -76,12 +108,16 @@ private:
     void attach(Session& session);
     void detach(Session& session);
     void ensure_permanent_rooms();
+    // Removes created rooms left empty (see room_emptied).
+    void sweep_rooms();
 
     Config config_;
     std::function<Clock::time_point()> clock_ = [] { return Clock::now(); };
     std::unique_ptr<Room> login_room_;
     std::unique_ptr<Room> logout_room_;
     std::vector<std::unique_ptr<Room>> chat_rooms_;  // permanent ones first
+    bool sweep_rooms_ = false;  // an emptied room may be due for removal
+    std::function<WallClock::time_point()> wall_clock_ = [] { return WallClock::now(); };
     std::list<Session*> sessions_;
     std::list<Session*> users_;
     std::unordered_map<std::string, Session*> users_by_key_;
@@ -89,6 +125,11 @@ private:
     std::vector<Session*> flushing_;  // reused between flushes
     std::vector<std::pair<Session*, std::string>> doomed_;
     bool shutting_down_ = false;
+    std::unique_ptr<Accounts> accounts_;
+    Background* background_ = nullptr;
+    std::unordered_map<std::uint64_t, Session*> sessions_by_id_;
+    std::uint64_t last_session_id_ = 0;
+    bool stop_requested_ = false;
 };
 
 template <class F>

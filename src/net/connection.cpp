@@ -50,6 +50,12 @@ void Connection::start() {
     session_.start();
 }
 
+void Connection::refuse(std::string_view reason) {
+    spdlog::info("connect {} refused: {}", session_.address(), reason);
+    session_.send(reason);
+    session_.disconnect("refused");
+}
+
 void Connection::on_alloc(uv_handle_t* handle, std::size_t, uv_buf_t* buf) noexcept {
     *buf = static_cast<Connection*>(handle->data)->server_.read_buffer();
 }

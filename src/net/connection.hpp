@@ -28,6 +28,9 @@ public:
     // Starts reading and greets the peer.
     void start();
 
+    // Sends `reason` as the only line and closes (server full and the like).
+    void refuse(std::string_view reason);
+
     // Writes what the session's outbox holds (uv_try_write first, uv_write
     // for the rest) and closes the connection once a closing session has
     // nothing left to send. Called once per loop iteration, from prepare.

@@ -40,6 +40,7 @@ Server::~Server() {
         uv_run(&loop_, UV_RUN_DEFAULT);
         uv_loop_close(&loop_);
     }
+    world_.set_background(nullptr);
 }
 
 Result<void> Server::start() {
@@ -48,6 +49,7 @@ Result<void> Server::start() {
     }
     loop_ready_ = true;
     loop_.data = this;
+    world_.set_background(&background_);
 
     const auto& config = world_.config();
     const std::string host = overrides_.host.value_or(config.server.host);
@@ -80,6 +82,9 @@ Result<void> Server::start() {
     uv_signal_start(&sighup_, &Server::on_signal, SIGHUP);
     uv_timer_init(&loop_, &drain_timer_);
     drain_timer_.data = this;
+    uv_timer_init(&loop_, &tick_timer_);
+    tick_timer_.data = this;
+    uv_timer_start(&tick_timer_, &Server::on_tick, 1000, 1000);
 
     spdlog::info("{} listening on {}:{}", config.server.name, host, port_);
     flush_log();
@@ -94,9 +99,22 @@ int Server::run() {
 
 void Server::on_connection(uv_stream_t* listener, int status) noexcept {
     auto& self = *static_cast<Server*>(listener->data);
+    if (status == UV_EMFILE || status == UV_ENFILE) {
+        // libuv has already accepted and closed the waiting connections with
+        // its spare descriptor, so this does not spin; log once per episode.
+        if (self.refused_for_descriptors_++ == 0) {
+            spdlog::warn("out of file descriptors ({}): turning new connections away until some close",
+                         uv_strerror(status));
+        }
+        return;
+    }
     if (status < 0) {
         spdlog::warn("accept failed: {}", uv_strerror(status));
         return;
+    }
+    if (self.refused_for_descriptors_ > 0) {
+        spdlog::info("accepting again; {} connection attempts were turned away", self.refused_for_descriptors_);
+        self.refused_for_descriptors_ = 0;
     }
     self.accept_one();
 }
@@ -108,16 +126,43 @@ void Server::accept_one() {
         connection->abort();
         return;
     }
+    const auto& address = connection->session().address();
+    ++per_address_[address];
+    if (const char* refusal = refusal_for(address)) {
+        connection->refuse(refusal);
+        return;
+    }
     connection->start();
 }
 
-void Server::forget(Connection&) { --connections_; }
+const char* Server::refusal_for(const std::string& address) const {
+    const auto& limits = world_.config().limits;
+    if (limits.max_clients > 0 && connections_ > limits.max_clients) {
+        return "Sorry, the server is full (server full). Please try again later.";
+    }
+    if (limits.max_per_address > 0 && per_address_.at(address) > limits.max_per_address) {
+        return "Sorry, there are too many connections from your address (server full for your address).";
+    }
+    return nullptr;
+}
+
+void Server::forget(Connection& connection) {
+    --connections_;
+    if (!connection.accepted()) return;
+    const auto it = per_address_.find(connection.session().address());
+    if (it != per_address_.end() && --it->second == 0) per_address_.erase(it);
+}
+
+void Server::on_tick(uv_timer_t* timer) noexcept {
+    static_cast<Server*>(timer->data)->world_.enforce_timeouts();
+}
 
 void Server::on_prepare(uv_prepare_t* prepare) noexcept {
     static_cast<Server*>(prepare->data)->flush_all();
 }
 
 void Server::flush_all() {
+    if (world_.stop_requested()) begin_shutdown();  // an operator's shutdown; runs once
     // A flush can disconnect someone (a write error), whose leave notice
     // gives others output: repeat until quiet. Each round closes sessions
     // for good, so this ends; the bound is only a guard.
@@ -174,6 +219,8 @@ void Server::close_own_handles() {
         if (signal->loop != nullptr) close(signal);
     }
     if (drain_timer_.loop != nullptr) close(&drain_timer_);
+    background_.close();
+    if (tick_timer_.loop != nullptr) close(&tick_timer_);
 }
 
 void Server::reload() {

@@ -8,9 +8,11 @@
 #include <array>
 #include <cstdint>
 #include <optional>
+#include <unordered_map>
 #include <string>
 
 #include "src/error.hpp"
+#include "src/net/thread_pool_background.hpp"
 #include "src/world.hpp"
 
 namespace natter::net {
@@ -52,8 +54,11 @@ private:
     static void on_prepare(uv_prepare_t* prepare) noexcept;
     static void on_signal(uv_signal_t* signal, int signum) noexcept;
     static void on_drain_timeout(uv_timer_t* timer) noexcept;
+    static void on_tick(uv_timer_t* timer) noexcept;
 
     void accept_one();
+    // Why a new connection from `address` may not stay, or nullptr.
+    [[nodiscard]] const char* refusal_for(const std::string& address) const;
     void flush_all();
     void begin_shutdown();
     void reload();
@@ -69,9 +74,13 @@ private:
     uv_signal_t sigterm_{};
     uv_signal_t sighup_{};
     uv_timer_t drain_timer_{};
+    uv_timer_t tick_timer_{};
+    ThreadPoolBackground background_{&loop_};  // hashing and database work; installed in the World
     std::array<char, 64 * 1024> read_buffer_;
     std::uint16_t port_ = 0;
     std::size_t connections_ = 0;
+    std::unordered_map<std::string, std::size_t> per_address_;
+    std::size_t refused_for_descriptors_ = 0;  // > 0: in an EMFILE episode
     bool loop_ready_ = false;
     bool listening_ = false;
     bool shutting_down_ = false;

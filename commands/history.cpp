@@ -1,0 +1,34 @@
+// "history": the room's recent says and emotes, with their times.
+#include <algorithm>
+
+#include "rooms/chat_room.hpp"
+#include "src/command_registry.hpp"
+#include "src/names.hpp"
+#include "src/session.hpp"
+
+namespace natter::commands {
+namespace {
+
+void do_history(CommandContext& ctx, std::string_view) {
+    const auto& history = as_chat_room(ctx.room).history();
+    const auto& ignored = ctx.session.ignored();
+    bool any = false;
+    for (std::size_t i = 0; i < history.size(); ++i) {
+        const auto& entry = history[i];
+        // Ignoring someone hides their past lines too.
+        if (std::find(ignored.begin(), ignored.end(), name_key(entry.speaker)) != ignored.end()) continue;
+        if (!any) ctx.session.send("Recent messages in " + ctx.room.name() + " (times in UTC):");
+        any = true;
+        ctx.session.send("[" + clock_time(entry.when) + "] " + entry.line);
+    }
+    if (!any) ctx.session.send("Nothing has been said in " + ctx.room.name() + " lately.");
+}
+
+const Registration history{{.name = "history",
+                            .rooms = RoomKind::chat,
+                            .handler = do_history,
+                            .usage = "history",
+                            .help = "show the room's recent messages with their times"}};
+
+}  // namespace
+}  // namespace natter::commands

@@ -1,0 +1,47 @@
+// "kick <name> [reason]" (operators): disconnect a user, telling them why.
+#include <spdlog/spdlog.h>
+
+#include "commands/account_flow.hpp"
+#include "src/command_registry.hpp"
+#include "src/session.hpp"
+#include "src/text.hpp"
+#include "src/world.hpp"
+
+namespace natter::commands {
+namespace {
+
+void do_kick(CommandContext& ctx, std::string_view args) {
+    if (!allowed_operator(ctx.world, ctx.session, "kick")) return;
+    const auto space = args.find(' ');
+    const auto name = args.substr(0, space);
+    const auto reason = space == std::string_view::npos ? std::string_view{} : trim(args.substr(space + 1));
+    if (name.empty()) {
+        ctx.session.send("Usage: kick <name> [reason]");
+        return;
+    }
+    auto* target = ctx.world.find_user(name);
+    if (target == nullptr) {
+        ctx.session.send("No one called \"" + std::string{name} + "\" is logged in.");
+        return;
+    }
+    if (target == &ctx.session) {
+        ctx.session.send("You cannot kick yourself; use \"logout\".");
+        return;
+    }
+    const std::string kicked = target->name();
+    target->send("*** You have been kicked by " + ctx.session.name() +
+                 (reason.empty() ? std::string{"."} : ": " + std::string{reason}));
+    target->disconnect("kicked by " + ctx.session.name());
+    spdlog::info("kick {} by {} ({})", kicked, ctx.session.name(), reason);
+    ctx.session.send("Kicked " + kicked + ".");
+}
+
+const Registration kick{{.name = "kick",
+                         .rooms = RoomKind::chat,
+                         .handler = do_kick,
+                         .usage = "kick <name> [reason]",
+                         .help = "(operators) disconnect a user",
+                         .exact_only = true}};
+
+}  // namespace
+}  // namespace natter::commands
