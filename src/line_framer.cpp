@@ -62,10 +62,17 @@ void LineFramer::end_line(LineSink& sink) {
 }
 
 void LineFramer::erase_character() {
-    if (overlong_) return;
-    // Drop UTF-8 continuation bytes, then the lead byte.
-    while (!partial_.empty() && (static_cast<unsigned char>(partial_.back()) & 0xC0) == 0x80) partial_.pop_back();
-    if (!partial_.empty()) partial_.pop_back();
+    if (overlong_ || partial_.empty()) return;
+    // A UTF-8 character is a lead byte and up to three continuation bytes;
+    // a stray continuation byte (invalid input) is erased on its own.
+    std::size_t continuation = 0;
+    while (continuation < 3 && continuation < partial_.size() &&
+           (static_cast<unsigned char>(partial_[partial_.size() - 1 - continuation]) & 0xC0) == 0x80) {
+        ++continuation;
+    }
+    const bool has_lead = continuation < partial_.size() &&
+                          static_cast<unsigned char>(partial_[partial_.size() - 1 - continuation]) >= 0xC0;
+    partial_.resize(partial_.size() - (has_lead ? continuation + 1 : 1));
 }
 
 void LineFramer::erase_line() {

@@ -1,4 +1,6 @@
 // natterd: parse the command line and the configuration, then run the server.
+#include <sys/resource.h>
+
 #include <csignal>
 #include <cstdio>
 #include <optional>
@@ -55,6 +57,12 @@ int main(int argc, char** argv) {
 
     // A peer that vanishes mid-write must cost an error code, not the process.
     std::signal(SIGPIPE, SIG_IGN);
+    // Every client is a descriptor: use all the operator allows, not the
+    // default soft limit of 1024.
+    if (rlimit limit{}; getrlimit(RLIMIT_NOFILE, &limit) == 0 && limit.rlim_cur < limit.rlim_max) {
+        limit.rlim_cur = limit.rlim_max;
+        setrlimit(RLIMIT_NOFILE, &limit);
+    }
     natter::init_logging(config->log.level);
 
     natter::World world{std::move(*config)};

@@ -103,12 +103,14 @@ void Session::send(std::string_view line) {
     if (!make_room_for(line.size() + 2)) return;
     outbox_.append(line).append("\r\n");
     world_.mark_pending(*this);
+    if (outbox_.size() >= World::early_flush_bytes) world_.flush_early(*this);
 }
 
 void Session::send_raw(std::string_view bytes) {
     if (!make_room_for(bytes.size())) return;
     outbox_.append(bytes);
     world_.mark_pending(*this);
+    if (outbox_.size() >= World::early_flush_bytes) world_.flush_early(*this);
 }
 
 bool Session::make_room_for(std::size_t bytes) {
@@ -132,7 +134,7 @@ void Session::enter(Room& room) {
 void Session::disconnect(std::string_view reason) {
     if (closing_ || room_ == &world_.logout_room()) return;
     close_reason_ = reason;
-    spdlog::info("disconnect {} {} ({})", address_, name_.empty() ? "-" : name_, reason);
+    if (!quiet_) spdlog::info("disconnect {} {} ({})", address_, name_.empty() ? "-" : name_, reason);
     enter(world_.logout_room());
 }
 

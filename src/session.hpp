@@ -52,6 +52,10 @@ public:
     // Safe to call more than once; the first reason is kept.
     void disconnect(std::string_view reason);
 
+    // The disconnect of this session is not logged (connections turned away
+    // under pressure are counted per episode instead).
+    void set_quiet() { quiet_ = true; }
+
     // Called by the LogoutRoom: from now on no input is processed.
     void mark_closing();
 
@@ -136,6 +140,7 @@ private:
     bool pending_ = false;      // in the world's flush list
     bool overflowed_ = false;   // output limit passed; waiting to be disconnected
     bool idle_warned_ = false;
+    bool quiet_ = false;
     FloodGate flood_gate_;
     std::uint64_t id_ = 0;  // set by World::attach
     SecretHandler secret_handler_;

@@ -88,6 +88,17 @@ public:
     void flush_pending(F&& flush);
     [[nodiscard]] bool has_pending() const { return !pending_.empty(); }
 
+    // Output piles up between flushes when many lines arrive in one loop
+    // iteration; past this size a session's outbox is handed to `hook` at
+    // once (the network layer writes what the kernel takes), so only a
+    // client that really stopped reading reaches the output limit. The hook
+    // must not disconnect anyone (use defer_disconnect).
+    static constexpr std::size_t early_flush_bytes = 64 * 1024;
+    void set_early_flush(std::function<void(Session&)> hook) { early_flush_ = std::move(hook); }
+    void flush_early(Session& session) {
+        if (early_flush_) early_flush_(session);
+    }
+
     // A session that must go while others are being served (its output is
     // over the limit, say) is disconnected here, at a safe point, not in the
     // middle of a broadcast.
@@ -124,6 +135,7 @@ private:
     std::vector<Session*> pending_;
     std::vector<Session*> flushing_;  // reused between flushes
     std::vector<std::pair<Session*, std::string>> doomed_;
+    std::function<void(Session&)> early_flush_;
     bool shutting_down_ = false;
     std::unique_ptr<Accounts> accounts_;
     Background* background_ = nullptr;

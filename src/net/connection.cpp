@@ -50,8 +50,12 @@ void Connection::start() {
     session_.start();
 }
 
-void Connection::refuse(std::string_view reason) {
-    spdlog::info("connect {} refused: {}", session_.address(), reason);
+void Connection::refuse(std::string_view reason, bool quiet) {
+    if (quiet) {
+        session_.set_quiet();
+    } else {
+        spdlog::info("connect {} refused: {}", session_.address(), reason);
+    }
     session_.send(reason);
     session_.disconnect("refused");
 }
@@ -101,6 +105,19 @@ void Connection::flush() {
         if (outbox.empty() && outbox.capacity() > 16 * 1024) std::string{}.swap(outbox);
     }
     if (session_.closing() && (session_.abandoned() || (session_.outbox().empty() && !write_))) begin_close();
+}
+
+void Connection::flush_early() {
+    auto& outbox = session_.outbox();
+    if (closing_started_ || write_ || outbox.empty()) return;
+    uv_buf_t buf = uv_buf_init(outbox.data(), static_cast<unsigned>(outbox.size()));
+    const int written = uv_try_write(stream(), &buf, 1);
+    if (written > 0) {
+        outbox.erase(0, static_cast<std::size_t>(written));
+    } else if (written < 0 && written != UV_EAGAIN) {
+        outbox.clear();
+        server_.world().defer_disconnect(session_, uv_strerror(written));
+    }
 }
 
 void Connection::on_write(uv_write_t* request, int status) noexcept {

@@ -28,13 +28,19 @@ public:
     // Starts reading and greets the peer.
     void start();
 
-    // Sends `reason` as the only line and closes (server full and the like).
-    void refuse(std::string_view reason);
+    // Sends `reason` as the only line and closes (server full and the like);
+    // `quiet` leaves it out of the log.
+    void refuse(std::string_view reason, bool quiet);
 
     // Writes what the session's outbox holds (uv_try_write first, uv_write
     // for the rest) and closes the connection once a closing session has
     // nothing left to send. Called once per loop iteration, from prepare.
     void flush();
+
+    // Writes what the kernel takes right now, mid-iteration; never starts a
+    // uv_write, never closes, and on error only defers the disconnect, so it
+    // is safe in the middle of a broadcast.
+    void flush_early();
 
     // Closes at once, dropping unsent output (used when shutdown drags on).
     void abort();

@@ -1,6 +1,9 @@
 #include "src/net/server.hpp"
 
 #include <netinet/in.h>
+#include <sys/resource.h>
+
+#include <filesystem>
 
 #include <vector>
 
@@ -35,6 +38,7 @@ Server::Server(World& world, std::string config_path, ListenOverrides overrides)
     : world_{world}, config_path_{std::move(config_path)}, overrides_{std::move(overrides)} {}
 
 Server::~Server() {
+    world_.set_early_flush(nullptr);
     if (loop_ready_) {
         close_own_handles();
         uv_run(&loop_, UV_RUN_DEFAULT);
@@ -86,6 +90,8 @@ Result<void> Server::start() {
     tick_timer_.data = this;
     uv_timer_start(&tick_timer_, &Server::on_tick, 1000, 1000);
 
+    compute_descriptor_budget();
+    world_.set_early_flush([](Session& session) { static_cast<Connection*>(session.link)->flush_early(); });
     spdlog::info("{} listening on {}:{}", config.server.name, host, port_);
     flush_log();
     return {};
@@ -101,20 +107,13 @@ void Server::on_connection(uv_stream_t* listener, int status) noexcept {
     auto& self = *static_cast<Server*>(listener->data);
     if (status == UV_EMFILE || status == UV_ENFILE) {
         // libuv has already accepted and closed the waiting connections with
-        // its spare descriptor, so this does not spin; log once per episode.
-        if (self.refused_for_descriptors_++ == 0) {
-            spdlog::warn("out of file descriptors ({}): turning new connections away until some close",
-                         uv_strerror(status));
-        }
+        // its spare descriptor, so this does not spin.
+        self.note_descriptor_pressure(true);
         return;
     }
     if (status < 0) {
         spdlog::warn("accept failed: {}", uv_strerror(status));
         return;
-    }
-    if (self.refused_for_descriptors_ > 0) {
-        spdlog::info("accepting again; {} connection attempts were turned away", self.refused_for_descriptors_);
-        self.refused_for_descriptors_ = 0;
     }
     self.accept_one();
 }
@@ -128,11 +127,45 @@ void Server::accept_one() {
     }
     const auto& address = connection->session().address();
     ++per_address_[address];
-    if (const char* refusal = refusal_for(address)) {
-        connection->refuse(refusal);
+    const bool out_of_descriptors = connections_ > descriptor_budget_;
+    note_descriptor_pressure(out_of_descriptors);
+    if (const char* refusal = out_of_descriptors ? "Sorry, the server is full (server full). Please try again later."
+                                                 : refusal_for(address)) {
+        connection->refuse(refusal, out_of_descriptors);
         return;
     }
     connection->start();
+}
+
+void Server::note_descriptor_pressure(bool refused) {
+    if (refused) {
+        if (refused_for_descriptors_++ == 0) {
+            spdlog::warn("out of file descriptors ({} connections): turning new connections away until some close",
+                         connections_);
+        }
+    } else if (refused_for_descriptors_ > 0) {
+        spdlog::info("accepting again; {} connection attempts were turned away", refused_for_descriptors_);
+        refused_for_descriptors_ = 0;
+    }
+}
+
+void Server::compute_descriptor_budget() {
+    rlimit limit{};
+    getrlimit(RLIMIT_NOFILE, &limit);
+    std::size_t open_now = 0;
+    std::error_code error;
+    for (auto it = std::filesystem::directory_iterator{"/proc/self/fd", error};
+         !error && it != std::filesystem::directory_iterator{}; it.increment(error)) {
+        ++open_now;
+    }
+    if (error || open_now == 0) open_now = 32;
+    // Slack for refusals in flight, the account database's journal files,
+    // and whatever else opens a descriptor later.
+    const std::size_t slack = 8 + static_cast<std::size_t>(limit.rlim_cur) / 200;
+    const auto total = static_cast<std::size_t>(limit.rlim_cur);
+    descriptor_budget_ = total > open_now + slack ? total - open_now - slack : 1;
+    spdlog::debug("descriptor limit {}, {} open at start: room for {} connections", total, open_now,
+                  descriptor_budget_);
 }
 
 const char* Server::refusal_for(const std::string& address) const {

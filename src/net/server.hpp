@@ -59,6 +59,9 @@ private:
     void accept_one();
     // Why a new connection from `address` may not stay, or nullptr.
     [[nodiscard]] const char* refusal_for(const std::string& address) const;
+    // Logs the start and the end of an episode of running out of descriptors.
+    void note_descriptor_pressure(bool refused);
+    void compute_descriptor_budget();
     void flush_all();
     void begin_shutdown();
     void reload();
@@ -80,7 +83,11 @@ private:
     std::uint16_t port_ = 0;
     std::size_t connections_ = 0;
     std::unordered_map<std::string, std::size_t> per_address_;
-    std::size_t refused_for_descriptors_ = 0;  // > 0: in an EMFILE episode
+    // Connections that fit in the process's descriptor limit, less what the
+    // server holds itself and some slack. Past it a newcomer is told the
+    // server is full while there is still a descriptor to tell it with.
+    std::size_t descriptor_budget_ = 0;
+    std::size_t refused_for_descriptors_ = 0;  // > 0: in an episode
     bool loop_ready_ = false;
     bool listening_ = false;
     bool shutting_down_ = false;
