@@ -15,10 +15,9 @@ void do_help(CommandContext& ctx, std::string_view topic) {
         std::vector<const CommandSpec*> candidates;
         const auto* spec = ctx.room.find_command(verb, &candidates);
         // A shortcut (' or :) is a topic too.
-        for (const auto* s : ctx.room.commands()) {
-            if (spec == nullptr && verb.size() == 1 && s->shortcuts.find(verb.front()) != std::string_view::npos) {
-                spec = s;
-            }
+        for (const auto* c : ctx.room.commands()) {
+            if (spec != nullptr || verb.size() != 1) break;
+            if (c->shortcuts.find(verb.front()) != std::string_view::npos) spec = c;
         }
         if (spec == nullptr && candidates.size() > 1) {
             std::string names;

@@ -30,7 +30,8 @@ public:
     void dispatch(Session& session, std::string_view line);
 
     // The command a verb names here (exact name or alias first, then a
-    // unique prefix), or nullptr; `ambiguous` lists the candidates if several.
+    // unique prefix, never of an exact_only command), or nullptr; `ambiguous`
+    // lists the candidates if several.
     [[nodiscard]] const CommandSpec* find_command(std::string_view verb,
                                                   std::vector<const CommandSpec*>* ambiguous = nullptr) const;
 

@@ -1,0 +1,379 @@
+// bench/client_pool.cpp — epoll mechanics and login handshakes of ClientPool.
+#include "bench/client_pool.hpp"
+
+#include "bench/clock.hpp"
+
+#include <arpa/inet.h>
+#include <netinet/tcp.h>
+#include <sys/socket.h>
+#include <unistd.h>
+
+#include <cerrno>
+#include <cstring>
+#include <stdexcept>
+
+namespace natter::bench {
+namespace {
+
+// One read() per wake-up of a client is normally enough; a few more keep a
+// busy client from being starved, the bound keeps one from starving others.
+constexpr int max_reads_per_wake = 4;
+constexpr std::size_t read_buffer_bytes = std::size_t{256} << 10;
+// No protocol here has lines anywhere near this; a longer one is a bug.
+constexpr std::size_t max_line_bytes = std::size_t{64} << 10;
+
+std::string errno_text(std::string_view what, int err) {
+    return std::string{what} + ": " + std::strerror(err);
+}
+
+}  // namespace
+
+ClientPool::ClientPool(const Dialect& dialect, const PoolConfig& config, PoolEvents& events,
+                       std::uint32_t capacity)
+    : dialect_{dialect}, config_{config}, events_{events}, conns_(capacity),
+      read_buf_(read_buffer_bytes) {
+    epoll_fd_ = epoll_create1(EPOLL_CLOEXEC);
+    if (epoll_fd_ < 0) {
+        throw std::runtime_error{errno_text("epoll_create1", errno)};
+    }
+    pending_.reserve(capacity);
+}
+
+ClientPool::~ClientPool() {
+    close_all();
+    if (epoll_fd_ >= 0) {
+        ::close(epoll_fd_);
+    }
+}
+
+bool ClientPool::open(std::uint32_t id, std::string name, std::int64_t now) {
+    Connection& c = conns_.at(id);
+    c.name = std::move(name);
+    c.opened_ns = now;
+    const int fd = ::socket(AF_INET, SOCK_STREAM | SOCK_NONBLOCK | SOCK_CLOEXEC, 0);
+    if (fd < 0) {
+        c.phase = Phase::closed;
+        events_.on_lost(id, errno_text("socket", errno), now);
+        return false;
+    }
+    const int one = 1;
+    // Chat lines are small and latency is what is measured: no Nagle delay.
+    setsockopt(fd, IPPROTO_TCP, TCP_NODELAY, &one, sizeof one);
+    if (config_.first_source != 0) {
+        // Defer the port choice to connect(), which only needs the 4-tuple to
+        // be unique; bind() alone would reserve a port per source address.
+        setsockopt(fd, IPPROTO_IP, IP_BIND_ADDRESS_NO_PORT, &one, sizeof one);
+        sockaddr_in src{};
+        src.sin_family = AF_INET;
+        src.sin_addr.s_addr = htonl(config_.first_source + id / config_.per_source);
+        if (::bind(fd, reinterpret_cast<const sockaddr*>(&src), sizeof src) != 0) {
+            const int err = errno;
+            ::close(fd);
+            c.phase = Phase::closed;
+            events_.on_lost(id, errno_text("bind", err), now);
+            return false;
+        }
+    }
+    if (::connect(fd, reinterpret_cast<const sockaddr*>(&config_.server), sizeof config_.server) != 0 &&
+        errno != EINPROGRESS) {
+        const int err = errno;
+        ::close(fd);
+        c.phase = Phase::closed;
+        events_.on_lost(id, errno_text("connect", err), now);
+        return false;
+    }
+    epoll_event ev{};
+    ev.events = EPOLLIN | EPOLLOUT;
+    ev.data.u32 = id;
+    if (epoll_ctl(epoll_fd_, EPOLL_CTL_ADD, fd, &ev) != 0) {
+        const int err = errno;
+        ::close(fd);
+        c.phase = Phase::closed;
+        events_.on_lost(id, errno_text("epoll_ctl", err), now);
+        return false;
+    }
+    c.fd = fd;
+    c.phase = Phase::connecting;
+    c.out_armed = true;
+    ++live_;
+    return true;
+}
+
+void ClientPool::mark_pending(std::uint32_t id) {
+    Connection& c = conns_[id];
+    if (!c.flush_queued && c.phase != Phase::closed) {
+        c.flush_queued = true;
+        pending_.push_back(id);
+    }
+}
+
+void ClientPool::poll(std::int64_t until_ns) {
+    const std::int64_t wait = until_ns - now_ns();
+    timespec timeout{};
+    if (wait > 0) {
+        timeout.tv_sec = wait / ns_per_s;
+        timeout.tv_nsec = wait % ns_per_s;
+    }
+    const int n = epoll_pwait2(epoll_fd_, ready_events_.data(), static_cast<int>(ready_events_.size()),
+                               &timeout, nullptr);
+    if (n < 0 && errno != EINTR) {
+        throw std::runtime_error{errno_text("epoll_pwait2", errno)};
+    }
+    for (int i = 0; i < n; ++i) {
+        const epoll_event& ev = ready_events_[static_cast<std::size_t>(i)];
+        const std::uint32_t id = ev.data.u32;
+        Connection& c = conns_[id];
+        if (c.phase == Phase::closed) {
+            continue;  // dropped earlier in this batch
+        }
+        if (c.phase == Phase::connecting) {
+            finish_connect(id, now_ns());
+            continue;
+        }
+        if ((ev.events & (EPOLLIN | EPOLLHUP | EPOLLERR)) != 0) {
+            handle_readable(id);
+        }
+        if ((ev.events & EPOLLOUT) != 0 && c.phase != Phase::closed) {
+            flush(id);
+        }
+    }
+    flush_pending();
+}
+
+void ClientPool::flush_pending() {
+    // Index loop: callbacks run by flush() cannot add entries, but be safe.
+    for (std::size_t i = 0; i < pending_.size(); ++i) {
+        const std::uint32_t id = pending_[i];
+        Connection& c = conns_[id];
+        c.flush_queued = false;
+        if (c.phase != Phase::closed && c.phase != Phase::connecting) {
+            flush(id);
+        }
+    }
+    pending_.clear();
+}
+
+void ClientPool::close_all() {
+    for (Connection& c : conns_) {
+        if (c.fd >= 0) {
+            ::close(c.fd);
+            c.fd = -1;
+        }
+        c.phase = Phase::closed;
+    }
+    live_ = 0;
+    pending_.clear();
+}
+
+void ClientPool::finish_connect(std::uint32_t id, std::int64_t now) {
+    Connection& c = conns_[id];
+    int err = 0;
+    socklen_t len = sizeof err;
+    if (getsockopt(c.fd, SOL_SOCKET, SO_ERROR, &err, &len) != 0) {
+        err = errno;
+    }
+    if (err != 0) {
+        lose(id, errno_text("connect", err), now);
+        return;
+    }
+    c.phase = Phase::greeting;
+    dialect_.append_greeting(c.out, c.name);
+    set_interest(id, false);
+    if (!c.out.empty()) {
+        flush(id);
+    }
+}
+
+void ClientPool::handle_readable(std::uint32_t id) {
+    for (int i = 0; i < max_reads_per_wake; ++i) {
+        Connection& c = conns_[id];
+        const ssize_t n = ::recv(c.fd, read_buf_.data(), read_buf_.size(), 0);
+        if (n > 0) {
+            rx_bytes_ += static_cast<std::uint64_t>(n);
+            c.heard = true;
+            split_lines(id, read_buf_.data(), static_cast<std::size_t>(n), now_ns());
+            if (conns_[id].phase == Phase::closed || static_cast<std::size_t>(n) < read_buf_.size()) {
+                return;
+            }
+            continue;
+        }
+        if (n == 0) {
+            lose(id, "server closed the connection", now_ns());
+            return;
+        }
+        if (errno == EINTR) {
+            continue;
+        }
+        if (errno != EAGAIN && errno != EWOULDBLOCK) {
+            lose(id, errno_text("recv", errno), now_ns());
+        }
+        return;
+    }
+}
+
+void ClientPool::split_lines(std::uint32_t id, const char* data, std::size_t size, std::int64_t now) {
+    const char* p = data;
+    const char* const end = data + size;
+    if (!conns_[id].partial.empty()) {
+        const auto* nl = static_cast<const char*>(std::memchr(p, '\n', static_cast<std::size_t>(end - p)));
+        std::string& partial = conns_[id].partial;
+        if (nl == nullptr) {
+            partial.append(p, end);
+            if (partial.size() > max_line_bytes) {
+                lose(id, "line longer than 64 KiB from server", now);
+            }
+            return;
+        }
+        partial.append(p, nl);
+        // Moved out first: handle_line may append to `partial` indirectly.
+        const std::string line = std::move(partial);
+        partial.clear();
+        handle_line(id, line, now);
+        p = nl + 1;
+    }
+    while (p < end && conns_[id].phase != Phase::closed) {
+        const auto* nl = static_cast<const char*>(std::memchr(p, '\n', static_cast<std::size_t>(end - p)));
+        if (nl == nullptr) {
+            conns_[id].partial.assign(p, end);
+            return;
+        }
+        handle_line(id, std::string_view{p, static_cast<std::size_t>(nl - p)}, now);
+        p = nl + 1;
+    }
+}
+
+void ClientPool::handle_line(std::uint32_t id, std::string_view raw, std::int64_t now) {
+    while (!raw.empty() && (raw.back() == '\r' || raw.back() == '\0')) {
+        raw.remove_suffix(1);
+    }
+    ++rx_lines_;
+    const Line line = dialect_.classify(raw);
+    Connection& c = conns_[id];
+    if (line.kind == LineKind::other || line.kind == LineKind::refused) {
+        c.last_notice.assign(raw.substr(0, 200));
+    }
+    if (line.kind == LineKind::ping) {
+        dialect_.append_pong(c.out, line.token);
+        mark_pending(id);
+        return;
+    }
+    switch (c.phase) {
+    case Phase::greeting:
+        if (line.kind == LineKind::welcome) {
+            if (dialect_.is_irc()) {
+                if (config_.join_room) {
+                    dialect_.append_join(c.out);
+                    mark_pending(id);
+                    c.phase = Phase::joining;
+                } else {
+                    become_ready(id, now);
+                }
+            } else {
+                dialect_.append_login(c.out, c.name);
+                mark_pending(id);
+                c.phase = Phase::logging_in;
+            }
+        } else if (line.kind == LineKind::refused) {
+            lose(id, "refused before login: " + std::string{raw.substr(0, 200)}, now);
+        }
+        return;
+    case Phase::logging_in:
+        if (line.kind == LineKind::chat || line.kind == LineKind::entered) {
+            events_.on_line(id, line, now);
+        } else if (line.kind == LineKind::synced) {
+            become_ready(id, now);
+        } else if (line.kind == LineKind::refused) {
+            lose(id, "login refused: " + std::string{raw.substr(0, 200)}, now);
+        }
+        return;
+    case Phase::joining:
+        if ((line.kind == LineKind::chat || line.kind == LineKind::entered) && line.token != c.name) {
+            events_.on_line(id, line, now);
+        } else if (line.kind == LineKind::joined) {
+            become_ready(id, now);
+        } else if (line.kind == LineKind::refused) {
+            lose(id, "join refused: " + std::string{raw.substr(0, 200)}, now);
+        }
+        return;
+    case Phase::ready:
+        events_.on_line(id, line, now);
+        return;
+    case Phase::idle:
+    case Phase::connecting:
+    case Phase::closed:
+        return;
+    }
+}
+
+void ClientPool::become_ready(std::uint32_t id, std::int64_t now) {
+    Connection& c = conns_[id];
+    c.phase = Phase::ready;
+    c.ready_ns = now;
+    events_.on_ready(id, now);
+}
+
+void ClientPool::flush(std::uint32_t id) {
+    Connection& c = conns_[id];
+    while (c.out_head < c.out.size()) {
+        const ssize_t n = ::send(c.fd, c.out.data() + c.out_head, c.out.size() - c.out_head,
+                                 MSG_NOSIGNAL | MSG_DONTWAIT);
+        if (n > 0) {
+            c.out_head += static_cast<std::size_t>(n);
+            continue;
+        }
+        if (n < 0 && errno == EINTR) {
+            continue;
+        }
+        if (n < 0 && (errno == EAGAIN || errno == EWOULDBLOCK)) {
+            if (c.out.size() - c.out_head > config_.max_outbox_bytes) {
+                lose(id, "server stopped reading (outbox over limit)", now_ns());
+                return;
+            }
+            // Drop what was sent so the buffer does not grow without bound.
+            if (c.out_head > (std::size_t{1} << 20)) {
+                c.out.erase(0, c.out_head);
+                c.out_head = 0;
+            }
+            if (!c.out_armed) {
+                set_interest(id, true);
+            }
+            return;
+        }
+        lose(id, errno_text("send", n < 0 ? errno : EPIPE), now_ns());
+        return;
+    }
+    c.out.clear();
+    c.out_head = 0;
+    if (c.out_armed) {
+        set_interest(id, false);
+    }
+}
+
+void ClientPool::set_interest(std::uint32_t id, bool want_out) {
+    Connection& c = conns_[id];
+    epoll_event ev{};
+    ev.events = EPOLLIN | (want_out ? EPOLLOUT : 0U);
+    ev.data.u32 = id;
+    epoll_ctl(epoll_fd_, EPOLL_CTL_MOD, c.fd, &ev);
+    c.out_armed = want_out;
+}
+
+void ClientPool::lose(std::uint32_t id, std::string why, std::int64_t now) {
+    Connection& c = conns_[id];
+    if (c.phase == Phase::closed) {
+        return;
+    }
+    if (!c.last_notice.empty() && why.find(c.last_notice) == std::string::npos) {
+        why += " (last line: " + c.last_notice + ")";
+    }
+    ::close(c.fd);
+    c.fd = -1;
+    c.phase = Phase::closed;
+    c.out.clear();
+    c.out.shrink_to_fit();
+    c.partial.clear();
+    --live_;
+    events_.on_lost(id, why, now);
+}
+
+}  // namespace natter::bench

@@ -1,0 +1,135 @@
+// bench/client_pool.hpp — many non-blocking TCP chat clients on one epoll
+// instance: connecting (optionally from a chosen loopback source address),
+// the login handshake of either dialect, answering IRC PINGs, line framing,
+// and batched writes (everything queued in one loop iteration leaves in one
+// send() per client). Scenarios see only ready clients and classified lines;
+// they must not touch sockets.
+#pragma once
+
+#include "bench/dialect.hpp"
+
+#include <netinet/in.h>
+#include <sys/epoll.h>
+
+#include <array>
+#include <cstdint>
+#include <string>
+#include <string_view>
+#include <vector>
+
+namespace natter::bench {
+
+struct PoolConfig {
+    sockaddr_in server{};
+    // First IPv4 source address (host byte order) to bind before connect, and
+    // how many connections use each address before the next one (127.0.0.2,
+    // 127.0.0.3, ...). 0 lets the kernel choose the source.
+    std::uint32_t first_source = 0;
+    std::uint32_t per_source = 1000;
+    // IRC only: JOIN the bench channel once registered (natter's login
+    // always lands in a room).
+    bool join_room = true;
+    // A client whose unsent bytes exceed this is dropped: the server has
+    // stopped reading and the scenario could only grow memory from here.
+    std::size_t max_outbox_bytes = std::size_t{64} << 20;
+};
+
+enum class Phase : std::uint8_t { idle, connecting, greeting, logging_in, joining, ready, closed };
+
+struct Connection {
+    int fd = -1;
+    Phase phase = Phase::idle;
+    bool flush_queued = false;
+    bool out_armed = false;
+    bool heard = false;    // the server has sent at least one byte
+    std::string name;
+    std::string partial;   // an incomplete line carried to the next read
+    std::string out;       // bytes not yet accepted by the kernel
+    std::size_t out_head = 0;
+    std::string last_notice;  // last non-chat line, to explain a disconnect
+    std::int64_t opened_ns = 0;
+    std::int64_t ready_ns = 0;
+};
+
+// Scenario callbacks. They run inside ClientPool::poll and may queue output
+// or open more clients, but never close one.
+class PoolEvents {
+public:
+    PoolEvents() = default;
+    PoolEvents(const PoolEvents&) = delete;
+    PoolEvents& operator=(const PoolEvents&) = delete;
+
+    // The client finished its login (and, for IRC with join_room, its JOIN).
+    virtual void on_ready(std::uint32_t id, std::int64_t now) = 0;
+    // A line received by a ready client (IRC PINGs are already answered).
+    // Chat lines and entered notices that overtake the end of a client's own
+    // login handshake are passed on too, so none goes uncounted.
+    virtual void on_line(std::uint32_t id, const Line& line, std::int64_t now) = 0;
+    // The client failed to connect or log in, or the server dropped it.
+    virtual void on_lost(std::uint32_t id, std::string_view why, std::int64_t now) = 0;
+
+protected:
+    ~PoolEvents() = default;
+};
+
+class ClientPool {
+public:
+    ClientPool(const Dialect& dialect, const PoolConfig& config, PoolEvents& events,
+               std::uint32_t capacity);
+    ~ClientPool();
+    ClientPool(const ClientPool&) = delete;
+    ClientPool& operator=(const ClientPool&) = delete;
+
+    // Starts client `id` (< capacity, each id used once) logging in as `name`.
+    // A failure is reported through on_lost, and false is returned.
+    bool open(std::uint32_t id, std::string name, std::int64_t now);
+
+    // The client's output buffer; append to it, then call mark_pending.
+    [[nodiscard]] std::string& outbox(std::uint32_t id) { return conns_[id].out; }
+    void mark_pending(std::uint32_t id);
+
+    // Waits for socket events until `until_ns` at the latest, handles what
+    // arrived, then flushes every client with pending output once.
+    void poll(std::int64_t until_ns);
+
+    // Drops one client as the server would have (on_lost is called), e.g.
+    // when its login never completed.
+    void drop(std::uint32_t id, std::string why, std::int64_t now) { lose(id, std::move(why), now); }
+
+    // Writes every client's pending output now (poll does this itself; call
+    // it after queueing outside poll so timestamped lines leave at once).
+    void flush_pending();
+
+    // Closes every socket without callbacks (the run is over).
+    void close_all();
+
+    [[nodiscard]] const Connection& at(std::uint32_t id) const { return conns_[id]; }
+    [[nodiscard]] std::uint32_t live() const noexcept { return live_; }
+    [[nodiscard]] std::uint64_t rx_bytes() const noexcept { return rx_bytes_; }
+    [[nodiscard]] std::uint64_t rx_lines() const noexcept { return rx_lines_; }
+    [[nodiscard]] const Dialect& dialect() const noexcept { return dialect_; }
+
+private:
+    void finish_connect(std::uint32_t id, std::int64_t now);
+    void handle_readable(std::uint32_t id);
+    void split_lines(std::uint32_t id, const char* data, std::size_t size, std::int64_t now);
+    void handle_line(std::uint32_t id, std::string_view raw, std::int64_t now);
+    void become_ready(std::uint32_t id, std::int64_t now);
+    void flush(std::uint32_t id);
+    void set_interest(std::uint32_t id, bool want_out);
+    void lose(std::uint32_t id, std::string why, std::int64_t now);
+
+    const Dialect& dialect_;
+    PoolConfig config_;
+    PoolEvents& events_;
+    int epoll_fd_ = -1;
+    std::vector<Connection> conns_;
+    std::vector<std::uint32_t> pending_;
+    std::vector<char> read_buf_;
+    std::array<epoll_event, 1024> ready_events_{};
+    std::uint32_t live_ = 0;
+    std::uint64_t rx_bytes_ = 0;
+    std::uint64_t rx_lines_ = 0;
+};
+
+}  // namespace natter::bench

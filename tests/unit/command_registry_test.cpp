@@ -1,0 +1,112 @@
+// CommandRegistry: the exact verbs each room kind has, so a dropped or
+// duplicated registration fails here. Update the lists when a command is
+// added on purpose.
+#include <doctest/doctest.h>
+
+#include "tests/unit/printing.hpp"
+
+#include <algorithm>
+#include <set>
+#include <string>
+#include <vector>
+
+#include "src/command_registry.hpp"
+
+namespace natter {
+namespace {
+
+using Names = std::vector<std::string>;
+
+Names names_for(RoomKind kind) {
+    Names out;
+    for (const auto* spec : command_registry().for_room(kind)) out.emplace_back(spec->name);
+    return out;
+}
+
+// Every name and alias a room kind answers to, duplicates kept.
+Names verbs_for(RoomKind kind) {
+    Names out;
+    for (const auto* spec : command_registry().for_room(kind)) {
+        out.emplace_back(spec->name);
+        for (auto alias : spec->aliases) out.emplace_back(alias);
+    }
+    return out;
+}
+
+}  // namespace
+
+TEST_CASE("CommandRegistry: the login room has exactly its documented commands") {
+    CHECK(names_for(RoomKind::login) == Names{"help", "login", "logout", "register"});
+}
+
+TEST_CASE("CommandRegistry: the chat room has exactly its documented commands") {
+    CHECK(names_for(RoomKind::chat) == Names{"announce", "ban",   "help",     "history", "ignore",
+                                             "join",     "kick",  "logout",   "look",    "me",
+                                             "password", "register", "reply", "rooms",   "say",
+                                             "shutdown", "tell",  "unban",    "unignore", "who"});
+}
+
+TEST_CASE("CommandRegistry: the logout room has no commands") { CHECK(names_for(RoomKind::logout).empty()); }
+
+TEST_CASE("CommandRegistry: every command is registered exactly once") {
+    Names all;
+    for (const auto& spec : command_registry().all()) all.emplace_back(spec.name);
+    std::sort(all.begin(), all.end());
+    CHECK(all == Names{"announce", "ban",      "help",     "history", "ignore",  "join",  "kick",
+                       "login",    "logout",   "look",     "me",      "password", "register", "reply",
+                       "rooms",    "say",      "shutdown", "tell",    "unban",   "unignore", "who"});
+}
+
+TEST_CASE("CommandRegistry: no verb or alias is registered twice in a room kind") {
+    for (auto kind : {RoomKind::login, RoomKind::chat, RoomKind::logout}) {
+        CAPTURE(static_cast<unsigned>(kind));
+        const auto verbs = verbs_for(kind);
+        const std::set<std::string> unique{verbs.begin(), verbs.end()};
+        CHECK(unique.size() == verbs.size());
+    }
+}
+
+TEST_CASE("CommandRegistry: no shortcut character means two commands in a room kind") {
+    for (auto kind : {RoomKind::login, RoomKind::chat, RoomKind::logout}) {
+        CAPTURE(static_cast<unsigned>(kind));
+        std::string seen;
+        for (const auto* spec : command_registry().for_room(kind)) {
+            for (char c : spec->shortcuts) {
+                CHECK(seen.find(c) == std::string::npos);
+                seen.push_back(c);
+            }
+        }
+    }
+}
+
+TEST_CASE("CommandRegistry: logout answers to quit and q; say to ' and \"") {
+    const auto chat = command_registry().for_room(RoomKind::chat);
+    const auto logout = std::find_if(chat.begin(), chat.end(), [](const auto* s) { return s->name == "logout"; });
+    REQUIRE(logout != chat.end());
+    CHECK(std::vector<std::string_view>{(*logout)->aliases} == std::vector<std::string_view>{"quit", "q"});
+    const auto say = std::find_if(chat.begin(), chat.end(), [](const auto* s) { return s->name == "say"; });
+    REQUIRE(say != chat.end());
+    CHECK((*say)->shortcuts.find('\'') != std::string_view::npos);
+    CHECK((*say)->shortcuts.find('"') != std::string_view::npos);
+}
+
+TEST_CASE("CommandRegistry: every command has a handler, lower-case name, usage and help") {
+    for (const auto& spec : command_registry().all()) {
+        CAPTURE(spec.name);
+        const bool has_handler = spec.handler != nullptr;
+        CHECK(has_handler);
+        CHECK_FALSE(spec.name.empty());
+        CHECK(std::none_of(spec.name.begin(), spec.name.end(), [](char c) { return c >= 'A' && c <= 'Z'; }));
+        CHECK(spec.usage.starts_with(spec.name));
+        CHECK_FALSE(spec.help.empty());
+    }
+}
+
+TEST_CASE("CommandRegistry: for_room lists commands sorted by name") {
+    for (auto kind : {RoomKind::login, RoomKind::chat}) {
+        const auto names = names_for(kind);
+        CHECK(std::is_sorted(names.begin(), names.end()));
+    }
+}
+
+}  // namespace natter

@@ -1,0 +1,233 @@
+// Config (SPEC §6): defaults, every documented key, and errors that name the
+// file, the line and the key.
+#include <doctest/doctest.h>
+
+#include "tests/unit/printing.hpp"
+
+#include <filesystem>
+#include <string>
+#include <vector>
+
+#include "src/config.hpp"
+
+namespace natter {
+namespace {
+
+using Lines = std::vector<std::string>;
+
+// The error message of a text that must not parse.
+std::string error_of(const std::string& toml) {
+    const auto result = parse_config(toml, "test.toml");
+    REQUIRE_FALSE(result.has_value());
+    return result.error().message;
+}
+
+bool contains(const std::string& text, const std::string& part) { return text.find(part) != std::string::npos; }
+
+}  // namespace
+
+TEST_CASE("Config: an empty file gives the documented defaults") {
+    const auto result = parse_config("", "test.toml");
+    REQUIRE(result.has_value());
+    const Config& c = *result;
+    CHECK(c.server.host == "0.0.0.0");
+    CHECK(c.server.port == 5005);
+    CHECK(c.server.motd.empty());
+    CHECK_FALSE(c.server.announce_addresses);
+    CHECK_FALSE(c.server.name.empty());
+    CHECK(c.limits.max_clients == 10000);
+    CHECK(c.limits.login_timeout_s == 60);
+    CHECK(c.limits.max_per_address == 50);
+    CHECK(c.limits.idle_timeout_s == 3600);
+    CHECK(c.limits.line_max_bytes == 2048);
+    CHECK(c.limits.output_buffer_bytes == 1048576);
+    CHECK(c.limits.flood_burst == 20);
+    CHECK(c.limits.flood_per_second == 5);
+    CHECK(c.rooms.permanent == Lines{"lobby"});
+    CHECK(c.rooms.create_on_join);
+    CHECK(c.rooms.history_lines == 50);
+    CHECK(c.rooms.announce_max_members == 1000);
+    CHECK(c.accounts.database == "data/natter.db");
+    CHECK_FALSE(c.accounts.require);
+    CHECK(c.operators.names.empty());
+    CHECK(c.log.level == "info");
+}
+
+TEST_CASE("Config: every documented key parses") {
+    const auto result = parse_config(R"(
+[server]
+name = "TestChat"
+host = "127.0.0.1"
+port = 6006
+motd = "line one"
+announce_addresses = true
+
+[limits]
+max_clients = 7
+login_timeout_s = 11
+max_per_address = 3
+idle_timeout_s = 0
+line_max_bytes = 512
+output_buffer_bytes = 65536
+flood_burst = 9
+flood_per_second = 0
+
+[rooms]
+permanent = ["hall", "garden"]
+create_on_join = false
+history_lines = 12
+announce_max_members = 40
+
+[accounts]
+database = "/tmp/x.db"
+require = true
+
+[operators]
+names = ["alice", "Bob"]
+
+[log]
+level = "debug"
+)",
+                                     "test.toml");
+    REQUIRE_MESSAGE(result.has_value(), result.error().message);
+    const Config& c = *result;
+    CHECK(c.server.name == "TestChat");
+    CHECK(c.server.host == "127.0.0.1");
+    CHECK(c.server.port == 6006);
+    CHECK(c.server.motd == Lines{"line one"});
+    CHECK(c.server.announce_addresses);
+    CHECK(c.limits.max_clients == 7);
+    CHECK(c.limits.login_timeout_s == 11);
+    CHECK(c.limits.max_per_address == 3);
+    CHECK(c.limits.idle_timeout_s == 0);
+    CHECK(c.limits.line_max_bytes == 512);
+    CHECK(c.limits.output_buffer_bytes == 65536);
+    CHECK(c.limits.flood_burst == 9);
+    CHECK(c.limits.flood_per_second == 0);
+    CHECK(c.rooms.permanent == Lines{"hall", "garden"});
+    CHECK_FALSE(c.rooms.create_on_join);
+    CHECK(c.rooms.history_lines == 12);
+    CHECK(c.rooms.announce_max_members == 40);
+    CHECK(c.accounts.database == "/tmp/x.db");
+    CHECK(c.accounts.require);
+    CHECK(c.operators.names == Lines{"alice", "Bob"});
+    CHECK(c.log.level == "debug");
+}
+
+TEST_CASE("Config: the shipped config/natter.toml parses") {
+    // Found from this file's path: tests/unit/ is two levels below the root.
+    const auto root = std::filesystem::path{__FILE__}.parent_path().parent_path().parent_path();
+    const auto result = load_config((root / "config" / "natter.toml").string());
+    CHECK_MESSAGE(result.has_value(), (result ? "" : result.error().message));
+}
+
+TEST_CASE("Config: an unknown key is an error naming the origin, line and key") {
+    const auto message = error_of("[server]\nname = \"x\"\ncolour = \"red\"\n");
+    CHECK(contains(message, "test.toml:3"));
+    CHECK(contains(message, "colour"));
+}
+
+TEST_CASE("Config: an unknown section is an error naming the origin, line and section") {
+    const auto message = error_of("[server]\nport = 1\n\n[bogus]\nx = 1\n");
+    CHECK(contains(message, "test.toml:4"));
+    CHECK(contains(message, "bogus"));
+}
+
+TEST_CASE("Config: a key outside any section is an error") {
+    const auto message = error_of("port = 5005\n");
+    CHECK(contains(message, "test.toml:1"));
+    CHECK(contains(message, "port"));
+}
+
+TEST_CASE("Config: a TOML syntax error names the origin and line") {
+    const auto message = error_of("[server]\nport = = 3\n");
+    CHECK(contains(message, "test.toml:2"));
+}
+
+TEST_CASE("Config: wrong types are rejected with the key named") {
+    struct Case {
+        const char* toml;
+        const char* key;
+    };
+    for (const auto& c : {Case{"[server]\nport = \"5005\"\n", "port"},
+                          Case{"[server]\nname = 3\n", "name"},
+                          Case{"[server]\nhost = true\n", "host"},
+                          Case{"[server]\nmotd = 5\n", "motd"},
+                          Case{"[server]\nmotd = [1, 2]\n", "motd"},
+                          Case{"[server]\nannounce_addresses = \"yes\"\n", "announce_addresses"},
+                          Case{"[limits]\nmax_clients = 1.5\n", "max_clients"},
+                          Case{"[limits]\nline_max_bytes = \"big\"\n", "line_max_bytes"},
+                          Case{"[rooms]\npermanent = \"lobby\"\n", "permanent"},
+                          Case{"[rooms]\npermanent = [1]\n", "permanent"},
+                          Case{"[rooms]\ncreate_on_join = 1\n", "create_on_join"},
+                          Case{"[accounts]\nrequire = \"no\"\n", "require"},
+                          Case{"[operators]\nnames = \"alice\"\n", "names"},
+                          Case{"[log]\nlevel = 3\n", "level"},
+                          Case{"server = 3\n", "server"}}) {
+        CAPTURE(c.toml);
+        const auto message = error_of(c.toml);
+        CHECK(contains(message, "test.toml:"));
+        CHECK(contains(message, c.key));
+    }
+}
+
+TEST_CASE("Config: out-of-range values are rejected with the key named") {
+    struct Case {
+        const char* toml;
+        const char* key;
+    };
+    for (const auto& c : {Case{"[server]\nport = 70000\n", "port"},
+                          Case{"[server]\nport = -1\n", "port"},
+                          Case{"[server]\nname = \"\"\n", "name"},
+                          Case{"[limits]\nline_max_bytes = 10\n", "line_max_bytes"},
+                          Case{"[limits]\noutput_buffer_bytes = 100\n", "output_buffer_bytes"},
+                          Case{"[limits]\nflood_burst = 0\n", "flood_burst"},
+                          Case{"[limits]\nmax_clients = -5\n", "max_clients"},
+                          Case{"[rooms]\npermanent = []\n", "permanent"},
+                          Case{"[rooms]\npermanent = [\"no spaces\"]\n", "permanent"},
+                          Case{"[operators]\nnames = [\"1bad\"]\n", "names"},
+                          Case{"[log]\nlevel = \"loud\"\n", "level"}}) {
+        CAPTURE(c.toml);
+        const auto message = error_of(c.toml);
+        CHECK(contains(message, "test.toml:2"));
+        CHECK(contains(message, c.key));
+    }
+}
+
+TEST_CASE("Config: motd as a string is split into lines") {
+    const auto result = parse_config("[server]\nmotd = \"first\\nsecond\\nthird\"\n", "test.toml");
+    REQUIRE(result.has_value());
+    CHECK(result->server.motd == Lines{"first", "second", "third"});
+}
+
+TEST_CASE("Config: motd as a multi-line string is split into lines") {
+    const auto result = parse_config("[server]\nmotd = \"\"\"\nHello.\nBe nice.\"\"\"\n", "test.toml");
+    REQUIRE(result.has_value());
+    CHECK(result->server.motd == Lines{"Hello.", "Be nice."});
+}
+
+TEST_CASE("Config: motd as an array gives one line per element") {
+    const auto result = parse_config("[server]\nmotd = [\"one\", \"two\"]\n", "test.toml");
+    REQUIRE(result.has_value());
+    CHECK(result->server.motd == Lines{"one", "two"});
+}
+
+TEST_CASE("Config: an empty motd string gives no lines") {
+    const auto result = parse_config("[server]\nmotd = \"\"\n", "test.toml");
+    REQUIRE(result.has_value());
+    CHECK(result->server.motd.empty());
+}
+
+TEST_CASE("Config: motd text is sanitised") {
+    const auto result = parse_config("[server]\nmotd = [\"\\u001b[2Jhi\"]\n", "test.toml");
+    REQUIRE(result.has_value());
+    CHECK(result->server.motd == Lines{"[2Jhi"});
+}
+
+TEST_CASE("Config: a missing file is an error naming it") {
+    const auto result = load_config("/nonexistent/natter-test.toml");
+    REQUIRE_FALSE(result.has_value());
+    CHECK(contains(result.error().message, "/nonexistent/natter-test.toml"));
+}
+
+}  // namespace natter
