@@ -22,6 +22,9 @@
 namespace natter::bench {
 namespace {
 
+// Work per server CPU-second needs enough 1/100 s ticks to mean anything.
+constexpr double min_cpu_for_ratio_s = 0.5;
+
 // /proc CPU times tick at 1/100 s: below a second the share is noise.
 constexpr double min_cpu_window_s = 1.0;
 
@@ -169,7 +172,7 @@ private:
             // may get little CPU, and work per CPU-second still compares.
             const double cpu_s = *cpu_after_ - *cpu_before_;
             report.set("server_cpu_s", cpu_s, 2);
-            if (cpu_s > 0) {
+            if (cpu_s >= min_cpu_for_ratio_s) {
                 report.set("deliveries_per_cpu_s", static_cast<double>(tracker_.unique()) / cpu_s, 0);
             }
             if (send_s >= min_cpu_window_s) {

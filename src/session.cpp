@@ -208,7 +208,7 @@ void Session::release_input() {
     while (!holding_input_ && !closing_ && !held_lines_.empty()) {
         std::string line = std::move(held_lines_.front());
         wipe(held_lines_.front());
-        held_lines_.pop_front();
+        held_lines_.erase(held_lines_.begin());
         take_line(line);
         wipe(line);
     }
