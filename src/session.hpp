@@ -140,15 +140,15 @@ private:
     bool overflowed_ = false;   // output limit passed; waiting to be disconnected
     bool idle_warned_ = false;
     bool quiet_ = false;
+    bool holding_input_ = false;
+    bool echo_off_ = false;  // we asked the client not to echo (IAC WILL ECHO)
+    bool authenticated_ = false;
     FloodGate flood_gate_;
     std::uint64_t id_ = 0;  // set by World::attach
     SecretHandler secret_handler_;
     // Lines typed while a password check runs; rare and few. A vector, not a
     // deque: an empty std::deque allocates ~600 bytes, on every connection.
     std::vector<std::string> held_lines_;  // may hold a password: wiped after use
-    bool holding_input_ = false;
-    bool echo_off_ = false;  // we asked the client not to echo (IAC WILL ECHO)
-    bool authenticated_ = false;
 
     std::list<Session*>::iterator room_position_;
     std::list<Session*>::iterator world_position_;  // in World::sessions_

@@ -12,17 +12,32 @@ namespace {
 const telnet_telopt_t no_options[] = {{-1, 0, 0}};
 }  // namespace
 
-Telnet::Telnet(TelnetListener& listener)
-    : listener_{listener}, telnet_{telnet_init(no_options, &Telnet::on_event, 0, this)} {
-    if (telnet_ == nullptr) throw std::bad_alloc{};
+Telnet::Telnet(TelnetListener& listener) : listener_{listener} {}
+
+Telnet::~Telnet() {
+    if (telnet_ != nullptr) telnet_free(telnet_);
 }
 
-Telnet::~Telnet() { telnet_free(telnet_); }
+telnet_t* Telnet::state() {
+    if (telnet_ == nullptr) {
+        telnet_ = telnet_init(no_options, &Telnet::on_event, 0, this);
+        if (telnet_ == nullptr) throw std::bad_alloc{};
+    }
+    return telnet_;
+}
 
-void Telnet::receive(std::string_view bytes) { telnet_recv(telnet_, bytes.data(), bytes.size()); }
+void Telnet::receive(std::string_view bytes) {
+    // Until the peer sends its first IAC there is no telnet state to keep:
+    // the bytes are data as they are (nc and most scripts never send one).
+    if (telnet_ == nullptr && bytes.find('\xFF') == std::string_view::npos) {
+        if (!bytes.empty()) listener_.on_telnet_data(bytes);
+        return;
+    }
+    telnet_recv(state(), bytes.data(), bytes.size());
+}
 
 void Telnet::set_server_echo(bool on) {
-    telnet_negotiate(telnet_, on ? TELNET_WILL : TELNET_WONT, TELNET_TELOPT_ECHO);
+    telnet_negotiate(state(), on ? TELNET_WILL : TELNET_WONT, TELNET_TELOPT_ECHO);
 }
 
 void Telnet::on_event(telnet_t*, telnet_event_t* event, void* self) noexcept {

@@ -47,8 +47,12 @@ private:
     static void on_event(telnet_t* telnet, telnet_event_t* event, void* self) noexcept;
     void handle(const telnet_event_t& event);
 
+    // libtelnet's state, made on first need: a client that never sends an
+    // IAC (nc, scripts) costs no allocation and no parser call per read.
+    telnet_t* state();
+
     TelnetListener& listener_;
-    telnet_t* telnet_;
+    telnet_t* telnet_ = nullptr;
     // libtelnet gives up on a subnegotiation longer than its 16 KiB buffer and
     // returns to data mode mid-SB; the rest of that SB up to IAC SE must still
     // never reach a command, so it is dropped here.

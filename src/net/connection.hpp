@@ -64,10 +64,10 @@ private:
     Server& server_;
     uv_tcp_t handle_;
     int accept_status_;
+    bool closing_started_ = false;  // beside the int: no padding per connection
+    bool closed_ = false;
     Session session_;
     std::unique_ptr<WriteRequest> write_;  // at most one write in flight
-    bool closing_started_ = false;
-    bool closed_ = false;
 };
 
 }  // namespace natter::net
