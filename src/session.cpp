@@ -102,13 +102,16 @@ void Session::on_overlong_line() {
 void Session::send(std::string_view line) {
     if (!make_room_for(line.size() + 2)) return;
     outbox_.append(line).append("\r\n");
-    world_.mark_pending(*this);
-    if (outbox_.size() >= World::early_flush_bytes) world_.flush_early(*this);
+    queued();
 }
 
 void Session::send_raw(std::string_view bytes) {
     if (!make_room_for(bytes.size())) return;
     outbox_.append(bytes);
+    queued();
+}
+
+void Session::queued() {
     world_.mark_pending(*this);
     if (outbox_.size() >= World::early_flush_bytes) world_.flush_early(*this);
 }

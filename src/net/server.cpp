@@ -129,8 +129,7 @@ void Server::accept_one() {
     ++per_address_[address];
     const bool out_of_descriptors = connections_ > descriptor_budget_;
     note_descriptor_pressure(out_of_descriptors);
-    if (const char* refusal = out_of_descriptors ? "Sorry, the server is full (server full). Please try again later."
-                                                 : refusal_for(address)) {
+    if (const char* refusal = refusal_for(address, out_of_descriptors)) {
         connection->refuse(refusal, out_of_descriptors);
         return;
     }
@@ -168,9 +167,9 @@ void Server::compute_descriptor_budget() {
                   descriptor_budget_);
 }
 
-const char* Server::refusal_for(const std::string& address) const {
+const char* Server::refusal_for(const std::string& address, bool out_of_descriptors) const {
     const auto& limits = world_.config().limits;
-    if (limits.max_clients > 0 && connections_ > limits.max_clients) {
+    if (out_of_descriptors || (limits.max_clients > 0 && connections_ > limits.max_clients)) {
         return "Sorry, the server is full (server full). Please try again later.";
     }
     if (limits.max_per_address > 0 && per_address_.at(address) > limits.max_per_address) {

@@ -58,7 +58,7 @@ private:
 
     void accept_one();
     // Why a new connection from `address` may not stay, or nullptr.
-    [[nodiscard]] const char* refusal_for(const std::string& address) const;
+    [[nodiscard]] const char* refusal_for(const std::string& address, bool out_of_descriptors) const;
     // Logs the start and the end of an episode of running out of descriptors.
     void note_descriptor_pressure(bool refused);
     void compute_descriptor_budget();
