@@ -117,6 +117,7 @@ const std::vector<Key>& keys() {
              return std::nullopt;
          }},
         {"server", "announce_addresses", bool_key(&Config::server, &Config::Server::announce_addresses)},
+        {"server", "io_uring", bool_key(&Config::server, &Config::Server::io_uring)},
         {"limits", "max_clients",
          uint_key(&Config::limits, &Config::Limits::max_clients, 0, 10'000'000)},
         {"limits", "login_timeout_s",

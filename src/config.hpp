@@ -18,6 +18,9 @@ struct Config {
         std::uint16_t port = 5005;
         std::vector<std::string> motd;  // lines after the welcome
         bool announce_addresses = false;
+        // Hand each loop iteration's output for all clients to the kernel in
+        // one system call (io_uring) where the kernel allows; read at start.
+        bool io_uring = true;
     } server;
 
     struct Limits {

@@ -102,18 +102,13 @@ void Session::on_overlong_line() {
 void Session::send(std::string_view line) {
     if (!make_room_for(line.size() + 2)) return;
     outbox_.append(line).append("\r\n");
-    queued();
+    world_.queued(*this, line.size() + 2);
 }
 
 void Session::send_raw(std::string_view bytes) {
     if (!make_room_for(bytes.size())) return;
     outbox_.append(bytes);
-    queued();
-}
-
-void Session::queued() {
-    world_.mark_pending(*this);
-    if (outbox_.size() >= World::early_flush_bytes) world_.flush_early(*this);
+    world_.queued(*this, bytes.size());
 }
 
 bool Session::make_room_for(std::size_t bytes) {

@@ -121,8 +121,6 @@ private:
     void take_line(std::string_view raw);
     // False (and the session doomed) if `bytes` more would pass the output limit.
     bool make_room_for(std::size_t bytes);
-    // After output was appended: flush it this iteration (or now, if it piled up).
-    void queued();
 
     World& world_;
     std::string address_;

@@ -135,6 +135,16 @@ void World::mark_pending(Session& session) {
     pending_.push_back(&session);
 }
 
+void World::queued(Session& session, std::size_t bytes) {
+    mark_pending(session);
+    if (session.outbox().size() >= early_flush_bytes && early_flush_) early_flush_(session);
+    queued_since_flush_ += bytes;
+    if (queued_since_flush_ >= early_flush_total_bytes) {
+        queued_since_flush_ = 0;
+        if (early_flush_all_) early_flush_all_();
+    }
+}
+
 void World::defer_disconnect(Session& session, std::string reason) {
     doomed_.emplace_back(&session, std::move(reason));
 }

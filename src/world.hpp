@@ -89,14 +89,27 @@ public:
     [[nodiscard]] bool has_pending() const { return !pending_.empty(); }
 
     // Output piles up between flushes when many lines arrive in one loop
-    // iteration; past this size a session's outbox is handed to `hook` at
-    // once (the network layer writes what the kernel takes), so only a
-    // client that really stopped reading reaches the output limit. The hook
-    // must not disconnect anyone (use defer_disconnect).
+    // iteration (a thousand logins read at once, each announced to thousands
+    // of members). So the network layer writes what the kernel takes at
+    // once: of one session, when its outbox passes early_flush_bytes (so
+    // only a client that really stopped reading reaches the output limit);
+    // of every pending session, when early_flush_total_bytes were queued
+    // since the last flush (so memory tracks the kernel's pace, not the
+    // iteration's size). The hooks must not disconnect anyone (use
+    // defer_disconnect): they run in the middle of a broadcast.
     static constexpr std::size_t early_flush_bytes = 64 * 1024;
-    void set_early_flush(std::function<void(Session&)> hook) { early_flush_ = std::move(hook); }
-    void flush_early(Session& session) {
-        if (early_flush_) early_flush_(session);
+    static constexpr std::size_t early_flush_total_bytes = 16 * 1024 * 1024;
+    void set_early_flush(std::function<void(Session&)> one, std::function<void()> all) {
+        early_flush_ = std::move(one);
+        early_flush_all_ = std::move(all);
+    }
+    // Called by a session after appending `bytes` to its outbox.
+    void queued(Session& session, std::size_t bytes);
+    // Calls `f(session)` for each session waiting to be flushed; they stay
+    // waiting. `f` must not queue output.
+    template <class F>
+    void for_each_pending(F&& f) const {
+        for (auto* session : pending_) f(*session);
     }
 
     // A session that must go while others are being served (its output is
@@ -136,6 +149,8 @@ private:
     std::vector<Session*> flushing_;  // reused between flushes
     std::vector<std::pair<Session*, std::string>> doomed_;
     std::function<void(Session&)> early_flush_;
+    std::function<void()> early_flush_all_;
+    std::size_t queued_since_flush_ = 0;
     bool shutting_down_ = false;
     std::unique_ptr<Accounts> accounts_;
     Background* background_ = nullptr;
@@ -146,6 +161,7 @@ private:
 
 template <class F>
 void World::flush_pending(F&& flush) {
+    queued_since_flush_ = 0;
     flushing_.swap(pending_);
     for (auto* session : flushing_) {
         clear_pending(*session);

@@ -28,6 +28,9 @@ std::string peer_address(const uv_tcp_t& handle, int accept_status) {
     return text;
 }
 
+// Enough for the lines an ordinary loop iteration brings a client.
+constexpr std::size_t retained_outbox_bytes = 2048;
+
 }  // namespace
 
 Connection::Connection(Server& server, uv_stream_t* listener)
@@ -75,48 +78,74 @@ void Connection::on_read(uv_stream_t* stream, ssize_t nread, const uv_buf_t* buf
 }
 
 void Connection::flush() {
-    if (closing_started_) return;
-    auto& outbox = session_.outbox();
-    if (!outbox.empty() && !write_) {
-        uv_buf_t buf = uv_buf_init(outbox.data(), static_cast<unsigned>(outbox.size()));
-        const int written = uv_try_write(stream(), &buf, 1);
-        if (written >= 0) {
-            outbox.erase(0, static_cast<std::size_t>(written));
-        } else if (written != UV_EAGAIN) {
-            outbox.clear();
-            session_.disconnect(uv_strerror(written));
-        }
-        if (!outbox.empty()) {
-            // The kernel is full: hand the rest to libuv in a request that
-            // owns its bytes; what the session sends meanwhile waits in the
-            // outbox for the next flush after on_write.
-            write_ = std::make_unique<WriteRequest>();
-            write_->request.data = this;
-            write_->bytes.swap(outbox);
-            buf = uv_buf_init(write_->bytes.data(), static_cast<unsigned>(write_->bytes.size()));
-            if (const int status = uv_write(&write_->request, stream(), &buf, 1, &Connection::on_write); status != 0) {
-                write_.reset();
-                session_.disconnect(uv_strerror(status));
-            } else {
-                session_.set_bytes_in_flight(write_->bytes.size());
-            }
-        }
-        // A burst can leave a big buffer behind; idle connections keep none.
-        if (outbox.empty() && outbox.capacity() > 16 * 1024) std::string{}.swap(outbox);
+    if (const auto bytes = sendable(); !bytes.empty()) {
+        uv_buf_t buf = uv_buf_init(const_cast<char*>(bytes.data()), static_cast<unsigned>(bytes.size()));
+        const int result = uv_try_write(stream(), &buf, 1);
+        sent(result);
+        after_send(result);
     }
+    close_if_done();
+}
+
+std::span<const char> Connection::sendable() {
+    if (closing_started_ || write_) return {};
+    return session_.outbox();
+}
+
+int Connection::fd() const {
+    uv_os_fd_t fd = -1;
+    uv_fileno(reinterpret_cast<const uv_handle_t*>(&handle_), &fd);
+    return fd;
+}
+
+void Connection::sent(int result) {
+    auto& outbox = session_.outbox();
+    if (result > 0) outbox.erase(0, static_cast<std::size_t>(result));
+    // A burst leaves a big buffer behind; with thousands of clients the
+    // buffers kept for the next burst would outweigh everything else.
+    if (outbox.empty() && outbox.capacity() > retained_outbox_bytes) std::string{}.swap(outbox);
+}
+
+void Connection::after_send(int result) {
+    auto& outbox = session_.outbox();
+    if (result < 0 && result != UV_EAGAIN) {
+        outbox.clear();
+        session_.disconnect(uv_strerror(result));
+    }
+    if (!outbox.empty() && !write_ && !closing_started_) {
+        // The kernel is full: hand the rest to libuv in a request that owns
+        // its bytes; what the session sends meanwhile waits in the outbox
+        // for the next flush after on_write.
+        write_ = std::make_unique<WriteRequest>();
+        write_->request.data = this;
+        write_->bytes.swap(outbox);
+        const uv_buf_t buf = uv_buf_init(write_->bytes.data(), static_cast<unsigned>(write_->bytes.size()));
+        if (const int status = uv_write(&write_->request, stream(), &buf, 1, &Connection::on_write); status != 0) {
+            write_.reset();
+            session_.disconnect(uv_strerror(status));
+        } else {
+            session_.set_bytes_in_flight(write_->bytes.size());
+        }
+    }
+}
+
+void Connection::close_if_done() {
+    if (closing_started_) return;
     if (session_.closing() && (session_.abandoned() || (session_.outbox().empty() && !write_))) begin_close();
 }
 
 void Connection::flush_early() {
-    auto& outbox = session_.outbox();
-    if (closing_started_ || write_ || outbox.empty()) return;
-    uv_buf_t buf = uv_buf_init(outbox.data(), static_cast<unsigned>(outbox.size()));
-    const int written = uv_try_write(stream(), &buf, 1);
-    if (written > 0) {
-        outbox.erase(0, static_cast<std::size_t>(written));
-    } else if (written < 0 && written != UV_EAGAIN) {
-        outbox.clear();
-        server_.world().defer_disconnect(session_, uv_strerror(written));
+    if (const auto bytes = sendable(); !bytes.empty()) {
+        uv_buf_t buf = uv_buf_init(const_cast<char*>(bytes.data()), static_cast<unsigned>(bytes.size()));
+        sent_early(uv_try_write(stream(), &buf, 1));
+    }
+}
+
+void Connection::sent_early(int result) {
+    sent(result);
+    if (result < 0 && result != UV_EAGAIN) {
+        session_.outbox().clear();
+        server_.world().defer_disconnect(session_, uv_strerror(result));
     }
 }
 

@@ -6,6 +6,7 @@
 #include <uv.h>
 
 #include <memory>
+#include <span>
 #include <string>
 
 #include "src/session.hpp"
@@ -37,10 +38,26 @@ public:
     // nothing left to send. Called once per loop iteration, from prepare.
     void flush();
 
+    // The same flush in steps, so the server can hand many connections'
+    // output to the kernel in one system call: sendable() is what may be
+    // sent now (empty: nothing, or a write still in flight); sent() takes
+    // what the kernel accepted (a byte count or a negative errno) off the
+    // outbox and runs no session code, so every connection's outbox is
+    // right again before after_send() may disconnect anyone (whose leave
+    // notice lands in other outboxes); then close_if_done().
+    [[nodiscard]] std::span<const char> sendable();
+    [[nodiscard]] int fd() const;
+    void sent(int result);
+    void after_send(int result);
+    void close_if_done();
+
     // Writes what the kernel takes right now, mid-iteration; never starts a
     // uv_write, never closes, and on error only defers the disconnect, so it
     // is safe in the middle of a broadcast.
     void flush_early();
+    // flush_early's second half, for a send made elsewhere: takes what the
+    // kernel accepted off the outbox; an error only defers the disconnect.
+    void sent_early(int result);
 
     // Closes at once, dropping unsent output (used when shutdown drags on).
     void abort();

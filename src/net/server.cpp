@@ -38,7 +38,7 @@ Server::Server(World& world, std::string config_path, ListenOverrides overrides)
     : world_{world}, config_path_{std::move(config_path)}, overrides_{std::move(overrides)} {}
 
 Server::~Server() {
-    world_.set_early_flush(nullptr);
+    world_.set_early_flush(nullptr, nullptr);
     if (loop_ready_) {
         close_own_handles();
         uv_run(&loop_, UV_RUN_DEFAULT);
@@ -90,8 +90,19 @@ Result<void> Server::start() {
     tick_timer_.data = this;
     uv_timer_start(&tick_timer_, &Server::on_tick, 1000, 1000);
 
-    compute_descriptor_budget();
-    world_.set_early_flush([](Session& session) { static_cast<Connection*>(session.link)->flush_early(); });
+    if (config.server.io_uring) {
+        if (auto sender = BatchSender::create()) {
+            batch_sender_ = std::move(*sender);
+            spdlog::info("output: one io_uring submission per loop iteration");
+        } else {
+            spdlog::warn("output: {}; writing socket by socket", sender.error().message);
+        }
+    } else {
+        spdlog::info("output: socket by socket (io_uring = false)");
+    }
+    compute_descriptor_budget();  // after the ring: it holds a descriptor
+    world_.set_early_flush([](Session& session) { static_cast<Connection*>(session.link)->flush_early(); },
+                           [this] { flush_early_all(); });
     spdlog::info("{} listening on {}:{}", config.server.name, host, port_);
     flush_log();
     return {};
@@ -201,10 +212,57 @@ void Server::flush_all() {
     for (int round = 0; round < 64; ++round) {
         world_.settle();
         if (!world_.has_pending()) break;
-        world_.flush_pending([](Session& session) { static_cast<Connection*>(session.link)->flush(); });
+        world_.flush_pending([this](Session& session) { flushing_.push_back(static_cast<Connection*>(session.link)); });
+        flush_batch();
     }
     flush_log();
     if (shutting_down_ && connections_ == 0) close_own_handles();
+}
+
+void Server::flush_batch() {
+    if (!batch_sender_) {
+        for (auto* connection : flushing_) connection->flush();
+        flushing_.clear();
+        return;
+    }
+    // Connections are freed only in their close callback, which cannot run
+    // during this function, so the pointers stay good throughout.
+    for (auto* connection : flushing_) {
+        if (const auto bytes = connection->sendable(); !bytes.empty()) {
+            batch_sender_->add(connection->fd(), bytes);
+            sending_.push_back(connection);
+        }
+    }
+    const auto results = batch_sender_->send_all();
+    // A copy: after_send can queue output, which can flush early through
+    // the same sender and overwrite its results.
+    send_results_.assign(results.begin(), results.end());
+    for (std::size_t i = 0; i < sending_.size(); ++i) sending_[i]->sent(send_results_[i]);
+    for (std::size_t i = 0; i < sending_.size(); ++i) sending_[i]->after_send(send_results_[i]);
+    for (auto* connection : flushing_) connection->close_if_done();
+    sending_.clear();
+    flushing_.clear();
+    if (!batch_sender_->broken().empty()) {
+        spdlog::error("output: {}; writing socket by socket from now on", batch_sender_->broken());
+        batch_sender_.reset();
+    }
+}
+
+void Server::flush_early_all() {
+    if (!batch_sender_) {
+        world_.for_each_pending([](Session& session) { static_cast<Connection*>(session.link)->flush_early(); });
+        return;
+    }
+    world_.for_each_pending([this](Session& session) {
+        auto* connection = static_cast<Connection*>(session.link);
+        if (const auto bytes = connection->sendable(); !bytes.empty()) {
+            batch_sender_->add(connection->fd(), bytes);
+            early_sending_.push_back(connection);
+        }
+    });
+    const auto results = batch_sender_->send_all();
+    for (std::size_t i = 0; i < early_sending_.size(); ++i) early_sending_[i]->sent_early(results[i]);
+    early_sending_.clear();
 }
 
 void Server::on_signal(uv_signal_t* signal, int signum) noexcept {

@@ -7,11 +7,14 @@
 
 #include <array>
 #include <cstdint>
+#include <memory>
 #include <optional>
 #include <unordered_map>
 #include <string>
+#include <vector>
 
 #include "src/error.hpp"
+#include "src/net/batch_sender.hpp"
 #include "src/net/thread_pool_background.hpp"
 #include "src/world.hpp"
 
@@ -63,6 +66,12 @@ private:
     void note_descriptor_pressure(bool refused);
     void compute_descriptor_budget();
     void flush_all();
+    // One round of flushing `flushing_`: by one io_uring submission when
+    // there is a ring, else connection by connection.
+    void flush_batch();
+    // Mid-iteration, from the World: writes what the kernel takes of every
+    // pending session's output, disconnecting no one on the spot.
+    void flush_early_all();
     void begin_shutdown();
     void reload();
     void close_own_handles();
@@ -80,6 +89,11 @@ private:
     uv_timer_t tick_timer_{};
     ThreadPoolBackground background_{&loop_};  // hashing and database work; installed in the World
     std::array<char, 64 * 1024> read_buffer_;
+    std::unique_ptr<BatchSender> batch_sender_;  // null: write socket by socket
+    std::vector<Connection*> flushing_;          // reused every iteration
+    std::vector<Connection*> sending_;
+    std::vector<int> send_results_;              // sending_'s, kept apart from the sender's
+    std::vector<Connection*> early_sending_;     // flush_early_all may run inside flush_batch
     std::uint16_t port_ = 0;
     std::size_t connections_ = 0;
     std::unordered_map<std::string, std::size_t> per_address_;

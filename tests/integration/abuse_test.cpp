@@ -6,6 +6,7 @@
 
 #include <atomic>
 #include <chrono>
+#include <cstdio>
 #include <fstream>
 #include <optional>
 #include <sstream>
@@ -247,5 +248,42 @@ TEST_CASE("Mass disconnect: a thousand clients vanishing with output queued leav
     std::vector<std::string> names;
     while (auto line = newcomer.read_line(500ms)) names.push_back(*line);
     CHECK(names.size() == 2);
+    CHECK(server.terminate() == 0);
+}
+
+TEST_CASE("Mass fan-out: a burst to a thousand clients in one loop iteration reaches each whole and in order") {
+    // 600 says read in one go, each to 1001 members: about 60 MB of output
+    // made in one loop iteration, so it is sent mid-iteration, several times
+    // over (World::early_flush_total_bytes), between one broadcast and the next.
+    raise_descriptor_limit();
+    ServerProcess server{{.limits = "flood_per_second = 0\nmax_per_address = 0\n"}};
+    constexpr int crowd_size = 1000;
+    constexpr int burst_lines = 600;
+    std::vector<TcpClient> crowd;
+    crowd.reserve(crowd_size);
+    for (int i = 0; i < crowd_size; ++i) crowd.push_back(login_client(server.port(), "U" + std::to_string(i)));
+    auto speaker = login_client(server.port(), "Speaker");
+    const auto line_text = [](int i) {
+        char number[16];
+        std::snprintf(number, sizeof number, "%04d", i);
+        return "burst-" + std::string{number} + " " + std::string(80, 'x');
+    };
+    std::string burst;
+    for (int i = 0; i < burst_lines; ++i) burst += "say " + line_text(i) + "\r\n";
+    const long rss_before = rss_kib(server.pid());
+    REQUIRE(speaker.send(burst));
+    REQUIRE(speaker.read_until([&](std::string_view l) { return l == "Speaker: " + line_text(burst_lines - 1); },
+                               10000ms));
+    MESSAGE("server RSS before the burst " << rss_before << " KiB, after " << rss_kib(server.pid()) << " KiB");
+
+    int incomplete = 0;
+    for (auto& client : crowd) {
+        // Entered notices of later logins come first; then the burst, whole.
+        bool whole = client.read_until([&](std::string_view l) { return l == "Speaker: " + line_text(0); }, 10000ms)
+                         .has_value();
+        for (int i = 1; whole && i < burst_lines; ++i) whole = static_cast<bool>(client.expect_line("Speaker: " + line_text(i)));
+        if (!whole && ++incomplete == 1) FAIL_CHECK("a client missed part of the burst");
+    }
+    CHECK(incomplete == 0);
     CHECK(server.terminate() == 0);
 }

@@ -19,11 +19,9 @@ std::string numbered(int i) {
     return text;
 }
 
-}  // namespace
-
-TEST_CASE("Pipelining: 1000 say lines in one write arrive complete and in order") {
+// Alice pipelines `count` says; she and Bob must read each, in order.
+void check_pipelined_says(ServerProcess& server) {
     constexpr int count = 1000;
-    ServerProcess server;  // flood control off (the test config's default)
     TcpClient alice = login_client(server.port(), "alice");
     TcpClient bob = login_client(server.port(), "bob");
     REQUIRE(alice.expect_line("bob has entered the room."));
@@ -43,4 +41,18 @@ TEST_CASE("Pipelining: 1000 say lines in one write arrive complete and in order"
         }
     }
     CHECK(bob.read_line(Millis{200}) == std::nullopt);
+}
+
+}  // namespace
+
+TEST_CASE("Pipelining: 1000 say lines in one write arrive complete and in order") {
+    ServerProcess server;  // flood control off (the test config's default)
+    CHECK(server.wait_for_log("output: one io_uring submission per loop iteration"));
+    check_pipelined_says(server);
+}
+
+TEST_CASE("Pipelining: the same with io_uring = false, written socket by socket") {
+    ServerProcess server{{.server_extra = "io_uring = false\n"}};
+    CHECK(server.wait_for_log("output: socket by socket (io_uring = false)"));
+    check_pipelined_says(server);
 }

@@ -34,6 +34,7 @@ TEST_CASE("Config: an empty file gives the documented defaults") {
     CHECK(c.server.port == 5005);
     CHECK(c.server.motd.empty());
     CHECK_FALSE(c.server.announce_addresses);
+    CHECK(c.server.io_uring);
     CHECK_FALSE(c.server.name.empty());
     CHECK(c.limits.max_clients == 10000);
     CHECK(c.limits.login_timeout_s == 60);
@@ -61,6 +62,7 @@ host = "127.0.0.1"
 port = 6006
 motd = "line one"
 announce_addresses = true
+io_uring = false
 
 [limits]
 max_clients = 7
@@ -96,6 +98,7 @@ level = "debug"
     CHECK(c.server.port == 6006);
     CHECK(c.server.motd == Lines{"line one"});
     CHECK(c.server.announce_addresses);
+    CHECK_FALSE(c.server.io_uring);
     CHECK(c.limits.max_clients == 7);
     CHECK(c.limits.login_timeout_s == 11);
     CHECK(c.limits.max_per_address == 3);

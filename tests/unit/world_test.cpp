@@ -137,4 +137,66 @@ TEST_CASE("World: reconfigure adds new permanent rooms and keeps the old ones") 
     CHECK(take_lines(s) == Lines{"Welcome to Renamed"});
 }
 
+TEST_CASE("World: an outbox past early_flush_bytes is handed to the one-session hook at once") {
+    auto config = test::test_config();
+    config.limits.output_buffer_bytes = 16 * World::early_flush_bytes;
+    TestWorld t{config};
+    auto& a = t.connect();
+    auto& b = t.connect();
+    t.clear_all();
+    std::vector<Session*> early;
+    int all_calls = 0;
+    t.world.set_early_flush([&](Session& s) { early.push_back(&s); }, [&] { ++all_calls; });
+    const std::string line(1022, 'x');  // 1 KiB with CR LF
+    for (std::size_t i = 0; i + 1 < World::early_flush_bytes / 1024; ++i) a.send(line);
+    b.send(line);
+    CHECK(early.empty());
+    a.send(line);  // a's outbox reaches 64 KiB
+    CHECK(early == std::vector<Session*>{&a});
+    CHECK(all_calls == 0);
+    t.world.set_early_flush(nullptr, nullptr);
+}
+
+TEST_CASE("World: early_flush_total_bytes queued across sessions in one iteration calls the all-sessions hook") {
+    auto config = test::test_config();
+    TestWorld t{config};
+    constexpr int members = 400;
+    std::vector<Session*> sessions;
+    for (int i = 0; i < members; ++i) sessions.push_back(&t.connect());
+    t.clear_all();
+    t.world.flush_pending([](Session&) {});
+    int all_calls = 0;
+    std::size_t pending_seen = 0;
+    t.world.set_early_flush([](Session&) {}, [&] {
+        ++all_calls;
+        pending_seen = 0;
+        t.world.for_each_pending([&](Session& s) {
+            ++pending_seen;
+            s.outbox().clear();  // as if the kernel took it all
+        });
+    });
+    // Each line goes to every session, well under each one's early flush
+    // size: only the total can trigger the hook.
+    const std::string line(1022, 'y');
+    const std::size_t per_round = members * 1024;
+    const std::size_t rounds_to_trigger = (World::early_flush_total_bytes + per_round - 1) / per_round;
+    REQUIRE(rounds_to_trigger * 1024 < World::early_flush_bytes);
+    for (std::size_t round = 0; round + 1 < rounds_to_trigger; ++round) {
+        for (auto* s : sessions) s->send(line);
+    }
+    CHECK(all_calls == 0);
+    for (auto* s : sessions) s->send(line);
+    CHECK(all_calls == 1);
+    CHECK(pending_seen == members);  // every session with output, none twice
+    // The count starts again after the hook and after an ordinary flush.
+    t.world.flush_pending([](Session& s) { s.outbox().clear(); });
+    for (std::size_t round = 0; round + 1 < rounds_to_trigger; ++round) {
+        for (auto* s : sessions) s->send(line);
+    }
+    t.world.flush_pending([](Session& s) { s.outbox().clear(); });
+    for (auto* s : sessions) s->send(line);
+    CHECK(all_calls == 1);
+    t.world.set_early_flush(nullptr, nullptr);
+}
+
 }  // namespace natter

@@ -1,0 +1,3 @@
+// The network-layer unit test runner.
+#define DOCTEST_CONFIG_IMPLEMENT_WITH_MAIN
+#include <doctest/doctest.h>
