@@ -137,7 +137,13 @@ void World::mark_pending(Session& session) {
 
 void World::queued(Session& session, std::size_t bytes) {
     mark_pending(session);
-    if (session.outbox().size() >= early_flush_bytes && early_flush_) early_flush_(session);
+    // Once per early_flush_bytes appended, not on every line past it: when
+    // the kernel takes nothing, trying again for each line would cost a
+    // system call and a move of the whole outbox per line.
+    const std::size_t size = session.outbox().size();
+    if (early_flush_ && size / early_flush_bytes != (size - std::min(bytes, size)) / early_flush_bytes) {
+        early_flush_(session);
+    }
     queued_since_flush_ += bytes;
     if (queued_since_flush_ >= early_flush_total_bytes) {
         queued_since_flush_ = 0;

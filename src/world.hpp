@@ -91,8 +91,9 @@ public:
     // Output piles up between flushes when many lines arrive in one loop
     // iteration (a thousand logins read at once, each announced to thousands
     // of members). So the network layer writes what the kernel takes at
-    // once: of one session, when its outbox passes early_flush_bytes (so
-    // only a client that really stopped reading reaches the output limit);
+    // once: of one session, each time its outbox grows past a multiple of
+    // early_flush_bytes (so only a client that really stopped reading
+    // reaches the output limit);
     // of every pending session, when early_flush_total_bytes were queued
     // since the last flush (so memory tracks the kernel's pace, not the
     // iteration's size). The hooks must not disconnect anyone (use

@@ -137,7 +137,7 @@ TEST_CASE("World: reconfigure adds new permanent rooms and keeps the old ones") 
     CHECK(take_lines(s) == Lines{"Welcome to Renamed"});
 }
 
-TEST_CASE("World: an outbox past early_flush_bytes is handed to the one-session hook at once") {
+TEST_CASE("World: an outbox growing past each multiple of early_flush_bytes is handed to the one-session hook") {
     auto config = test::test_config();
     config.limits.output_buffer_bytes = 16 * World::early_flush_bytes;
     TestWorld t{config};
@@ -153,6 +153,12 @@ TEST_CASE("World: an outbox past early_flush_bytes is handed to the one-session 
     CHECK(early.empty());
     a.send(line);  // a's outbox reaches 64 KiB
     CHECK(early == std::vector<Session*>{&a});
+    // The kernel took nothing: not asked again for each line, only once
+    // another early_flush_bytes have piled up.
+    for (std::size_t i = 0; i + 1 < World::early_flush_bytes / 1024; ++i) a.send(line);
+    CHECK(early.size() == 1);
+    a.send(line);
+    CHECK(early == std::vector<Session*>{&a, &a});
     CHECK(all_calls == 0);
     t.world.set_early_flush(nullptr, nullptr);
 }
