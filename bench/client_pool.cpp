@@ -59,6 +59,8 @@ bool ClientPool::open(std::uint32_t id, std::string name, std::int64_t now) {
     const int one = 1;
     // Chat lines are small and latency is what is measured: no Nagle delay.
     setsockopt(fd, IPPROTO_TCP, TCP_NODELAY, &one, sizeof one);
+    // Each read reports when its last segment reached the socket.
+    setsockopt(fd, SOL_SOCKET, SO_TIMESTAMPNS, &one, sizeof one);
     if (config_.first_source != 0) {
         // Defer the port choice to connect(), which only needs the 4-tuple to
         // be unique; bind() alone would reserve a port per source address.
@@ -187,7 +189,7 @@ void ClientPool::finish_connect(std::uint32_t id, std::int64_t now) {
 void ClientPool::handle_readable(std::uint32_t id) {
     for (int i = 0; i < max_reads_per_wake; ++i) {
         Connection& c = conns_[id];
-        const ssize_t n = ::recv(c.fd, read_buf_.data(), read_buf_.size(), 0);
+        const ssize_t n = receive(c.fd);
         if (n > 0) {
             rx_bytes_ += static_cast<std::uint64_t>(n);
             c.heard = true;
@@ -209,6 +211,26 @@ void ClientPool::handle_readable(std::uint32_t id) {
         }
         return;
     }
+}
+
+ssize_t ClientPool::receive(int fd) {
+    iovec iov{read_buf_.data(), read_buf_.size()};
+    alignas(cmsghdr) char control[CMSG_SPACE(sizeof(timespec))];
+    msghdr msg{};
+    msg.msg_iov = &iov;
+    msg.msg_iovlen = 1;
+    msg.msg_control = control;
+    msg.msg_controllen = sizeof control;
+    const ssize_t n = ::recvmsg(fd, &msg, 0);
+    arrived_ns_ = 0;
+    for (cmsghdr* cmsg = CMSG_FIRSTHDR(&msg); n > 0 && cmsg != nullptr; cmsg = CMSG_NXTHDR(&msg, cmsg)) {
+        if (cmsg->cmsg_level == SOL_SOCKET && cmsg->cmsg_type == SCM_TIMESTAMPNS) {
+            timespec stamp{};
+            std::memcpy(&stamp, CMSG_DATA(cmsg), sizeof stamp);
+            arrived_ns_ = realtime_to_now_ns(stamp);
+        }
+    }
+    return n;
 }
 
 void ClientPool::split_lines(std::uint32_t id, const char* data, std::size_t size, std::int64_t now) {
@@ -247,7 +269,10 @@ void ClientPool::handle_line(std::uint32_t id, std::string_view raw, std::int64_
         raw.remove_suffix(1);
     }
     ++rx_lines_;
-    const Line line = dialect_.classify(raw);
+    Line line = dialect_.classify(raw);
+    // The stamp is of the read's last segment: for an earlier line in the
+    // same read it is late, so latency is never understated.
+    line.arrived_ns = arrived_ns_;
     Connection& c = conns_[id];
     if (line.kind == LineKind::other || line.kind == LineKind::refused) {
         c.last_notice.assign(raw.substr(0, 200));

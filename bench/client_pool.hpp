@@ -10,6 +10,7 @@
 
 #include <netinet/in.h>
 #include <sys/epoll.h>
+#include <sys/types.h>
 
 #include <array>
 #include <cstdint>
@@ -112,6 +113,8 @@ public:
 private:
     void finish_connect(std::uint32_t id, std::int64_t now);
     void handle_readable(std::uint32_t id);
+    // recv() into read_buf_, setting arrived_ns_ from the kernel's stamp.
+    ssize_t receive(int fd);
     void split_lines(std::uint32_t id, const char* data, std::size_t size, std::int64_t now);
     void handle_line(std::uint32_t id, std::string_view raw, std::int64_t now);
     void become_ready(std::uint32_t id, std::int64_t now);
@@ -129,6 +132,7 @@ private:
     std::array<epoll_event, 1024> ready_events_{};
     std::uint32_t live_ = 0;
     std::uint64_t rx_bytes_ = 0;
+    std::int64_t arrived_ns_ = 0;  // of the last receive(); 0 if unknown
     std::uint64_t rx_lines_ = 0;
 };
 

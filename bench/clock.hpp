@@ -17,6 +17,17 @@ inline std::int64_t now_ns() noexcept {
 
 constexpr std::int64_t ns_per_s = 1'000'000'000;
 
+// A kernel timestamp (CLOCK_REALTIME, as socket receive stamps are) on
+// now_ns()'s clock, by the two clocks' offset read now; NTP slews them apart
+// by microseconds per second at most, far below what is measured.
+inline std::int64_t realtime_to_now_ns(const timespec& stamp) noexcept {
+    timespec real{};
+    clock_gettime(CLOCK_REALTIME, &real);
+    const std::int64_t offset =
+        (static_cast<std::int64_t>(real.tv_sec) * ns_per_s + real.tv_nsec) - now_ns();
+    return static_cast<std::int64_t>(stamp.tv_sec) * ns_per_s + stamp.tv_nsec - offset;
+}
+
 constexpr std::int64_t seconds_to_ns(double s) noexcept {
     return static_cast<std::int64_t>(s * 1e9);
 }

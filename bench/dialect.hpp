@@ -29,6 +29,11 @@ struct Line {
     std::uint32_t sender = 0;
     std::uint32_t seq = 0;
     std::int64_t sent_ns = 0;
+    // When the kernel queued the bytes on the client's socket (now_ns()'s
+    // clock), 0 if unknown: unlike the time the generator got round to
+    // reading, this does not grow with the number of sockets one generator
+    // thread drains in turn.
+    std::int64_t arrived_ns = 0;
     std::string_view token;
 };
 
