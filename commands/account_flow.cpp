@@ -50,10 +50,4 @@ void ask_new_password(Session& session, std::string_view first_prompt,
     });
 }
 
-bool allowed_operator(World& world, Session& session, std::string_view verb) {
-    if (world.accounts().is_operator(session)) return true;
-    session.send(fmt::format("You are not allowed to use \"{}\": it is for operators.", verb));
-    return false;
-}
-
 }  // namespace natter::commands

@@ -25,7 +25,5 @@ void sign_in(World& world, Session& session, const std::string& name, bool authe
 void ask_new_password(Session& session, std::string_view first_prompt,
                       std::function<void(Session& session, std::string& password)> chosen);
 
-// True for an operator; anyone else is told the command is not allowed.
-[[nodiscard]] bool allowed_operator(World& world, Session& session, std::string_view verb);
 
 }  // namespace natter::commands

@@ -1,7 +1,6 @@
 // "announce <text>" (operators): one line to everyone logged in, in any room.
 #include <spdlog/spdlog.h>
 
-#include "commands/account_flow.hpp"
 #include "src/command_registry.hpp"
 #include "src/session.hpp"
 #include "src/world.hpp"
@@ -10,7 +9,6 @@ namespace natter::commands {
 namespace {
 
 void do_announce(CommandContext& ctx, std::string_view text) {
-    if (!allowed_operator(ctx.world, ctx.session, "announce")) return;
     if (text.empty()) {
         ctx.session.send("Usage: announce <text>");
         return;
@@ -25,7 +23,8 @@ const Registration announce{{.name = "announce",
                              .handler = do_announce,
                              .usage = "announce <text>",
                              .help = "(operators) send a line to everyone logged in",
-                             .exact_only = true}};
+                             .exact_only = true,
+                             .operators_only = true}};
 
 }  // namespace
 }  // namespace natter::commands

@@ -8,7 +8,6 @@
 #include <fmt/format.h>
 #include <spdlog/spdlog.h>
 
-#include "commands/account_flow.hpp"
 #include "src/accounts.hpp"
 #include "src/ban_list.hpp"
 #include "src/command_registry.hpp"
@@ -43,7 +42,6 @@ std::vector<Session*> hit_by(World& world, const Ban& ban) {
 }
 
 void do_ban(CommandContext& ctx, std::string_view args) {
-    if (!allowed_operator(ctx.world, ctx.session, "ban")) return;
     Ban ban;
     ban.target = std::string{first_word(args)};
     ban.is_address = looks_like_address(ban.target);
@@ -95,7 +93,8 @@ const Registration ban{{.name = "ban",
                         .handler = do_ban,
                         .usage = "ban <name|address> [minutes] [reason]",
                         .help = "(operators) keep a name or an address out; no minutes: for good",
-                        .exact_only = true}};
+                        .exact_only = true,
+                        .operators_only = true}};
 
 }  // namespace
 }  // namespace natter::commands

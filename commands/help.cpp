@@ -1,10 +1,13 @@
-// "help [command]": the commands of this room, or one command's usage.
+// "help [command]": the commands of this room (operator commands only to
+// operators), or one command's usage.
 #include <algorithm>
 #include <vector>
 
 #include "rooms/room.hpp"
+#include "src/accounts.hpp"
 #include "src/command_registry.hpp"
 #include "src/session.hpp"
+#include "src/world.hpp"
 
 namespace natter::commands {
 namespace {
@@ -33,10 +36,17 @@ void do_help(CommandContext& ctx, std::string_view topic) {
         ctx.session.send(std::string{spec->help});
         return;
     }
-    std::size_t width = 0;
-    for (const auto* spec : ctx.room.commands()) width = std::max(width, spec->usage.size());
-    ctx.session.send("Commands here:");
+    // Operator commands are for operators to see; anyone may still ask
+    // `help <cmd>` about one (and is refused if they try it).
+    const bool operator_view = ctx.world.accounts().is_operator(ctx.session);
+    std::vector<const CommandSpec*> listed;
     for (const auto* spec : ctx.room.commands()) {
+        if (operator_view || !spec->operators_only) listed.push_back(spec);
+    }
+    std::size_t width = 0;
+    for (const auto* spec : listed) width = std::max(width, spec->usage.size());
+    ctx.session.send("Commands here:");
+    for (const auto* spec : listed) {
         std::string line{"  "};
         line.append(spec->usage).append(width - spec->usage.size() + 2, ' ').append(spec->help);
         ctx.session.send(line);

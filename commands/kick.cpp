@@ -1,7 +1,6 @@
 // "kick <name> [reason]" (operators): disconnect a user, telling them why.
 #include <spdlog/spdlog.h>
 
-#include "commands/account_flow.hpp"
 #include "src/command_registry.hpp"
 #include "src/session.hpp"
 #include "src/text.hpp"
@@ -11,7 +10,6 @@ namespace natter::commands {
 namespace {
 
 void do_kick(CommandContext& ctx, std::string_view args) {
-    if (!allowed_operator(ctx.world, ctx.session, "kick")) return;
     const auto space = args.find(' ');
     const auto name = args.substr(0, space);
     const auto reason = space == std::string_view::npos ? std::string_view{} : trim(args.substr(space + 1));
@@ -41,7 +39,8 @@ const Registration kick{{.name = "kick",
                          .handler = do_kick,
                          .usage = "kick <name> [reason]",
                          .help = "(operators) disconnect a user",
-                         .exact_only = true}};
+                         .exact_only = true,
+                         .operators_only = true}};
 
 }  // namespace
 }  // namespace natter::commands

@@ -6,7 +6,6 @@
 #include <fmt/format.h>
 #include <spdlog/spdlog.h>
 
-#include "commands/account_flow.hpp"
 #include "src/background.hpp"
 #include "src/command_registry.hpp"
 #include "src/session.hpp"
@@ -18,7 +17,6 @@ namespace {
 constexpr unsigned max_countdown_s = 3600;
 
 void do_shutdown(CommandContext& ctx, std::string_view args) {
-    if (!allowed_operator(ctx.world, ctx.session, "shutdown")) return;
     unsigned seconds = 0;
     if (!args.empty()) {
         const auto [end, error] = std::from_chars(args.data(), args.data() + args.size(), seconds);
@@ -46,7 +44,8 @@ const Registration shutdown{{.name = "shutdown",
                              .handler = do_shutdown,
                              .usage = "shutdown [seconds]",
                              .help = "(operators) stop the server, after a countdown",
-                             .exact_only = true}};
+                             .exact_only = true,
+                             .operators_only = true}};
 
 }  // namespace
 }  // namespace natter::commands

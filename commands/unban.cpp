@@ -1,7 +1,6 @@
 // "unban <name|address>" (operators): lift a ban.
 #include <spdlog/spdlog.h>
 
-#include "commands/account_flow.hpp"
 #include "src/accounts.hpp"
 #include "src/command_registry.hpp"
 #include "src/session.hpp"
@@ -11,7 +10,6 @@ namespace natter::commands {
 namespace {
 
 void do_unban(CommandContext& ctx, std::string_view target) {
-    if (!allowed_operator(ctx.world, ctx.session, "unban")) return;
     if (target.empty() || target.find(' ') != std::string_view::npos) {
         ctx.session.send("Usage: unban <name|address>");
         return;
@@ -36,7 +34,8 @@ const Registration unban{{.name = "unban",
                           .handler = do_unban,
                           .usage = "unban <name|address>",
                           .help = "(operators) lift a ban",
-                          .exact_only = true}};
+                          .exact_only = true,
+                          .operators_only = true}};
 
 }  // namespace
 }  // namespace natter::commands

@@ -6,6 +6,7 @@
 #include "src/command_registry.hpp"
 #include "src/session.hpp"
 #include "src/text.hpp"
+#include "src/accounts.hpp"
 #include "src/world.hpp"
 
 namespace natter {
@@ -56,6 +57,10 @@ void Room::dispatch(Session& session, std::string_view line) {
 
     std::vector<const CommandSpec*> candidates;
     if (const auto* spec = find_command(verb, &candidates)) {
+        if (spec->operators_only && !world_.accounts().is_operator(session)) {
+            session.send("You are not allowed to use \"" + std::string{spec->name} + "\": it is for operators.");
+            return;
+        }
         CommandContext ctx{world_, session, *this};
         spec->handler(ctx, args);
     } else if (candidates.size() > 1) {

@@ -40,6 +40,7 @@ struct CommandSpec {
     std::vector<std::string_view> aliases{};  // other full names, e.g. "quit"
     std::string_view shortcuts{};           // leading characters that mean this verb, e.g. "'\""
     bool exact_only = false;                // never matched by a prefix (`sh` must not mean shutdown)
+    bool operators_only = false;            // refused to others by Room::dispatch; `help` lists it to operators only
 };
 
 }  // namespace natter

@@ -352,4 +352,29 @@ TEST_CASE("Operators: shutdown counts down, then asks the server to stop") {
     CHECK(f.t.world.stop_requested());
 }
 
+TEST_CASE("Operators: help lists the operator commands to operators only") {
+    Fixture f{config_with(false, {"admin"})};
+    f.add_account("admin", "operator password");
+    auto& admin = f.login_with_password("admin", "operator password");
+    auto& bob = f.t.login("bob");
+    const auto listed = [](const std::vector<std::string>& lines, std::string_view verb) {
+        return std::any_of(lines.begin(), lines.end(),
+                           [&](const std::string& l) { return l.starts_with("  " + std::string{verb} + " "); });
+    };
+    TestWorld::type(bob, "help");
+    const auto for_bob = take_lines(bob);
+    TestWorld::type(admin, "help");
+    const auto for_admin = take_lines(admin);
+    for (const auto* verb : {"kick", "ban", "unban", "announce", "shutdown"}) {
+        CAPTURE(verb);
+        CHECK_FALSE(listed(for_bob, verb));
+        CHECK(listed(for_admin, verb));
+    }
+    CHECK(listed(for_bob, "say"));
+    CHECK(for_admin.size() == for_bob.size() + 5);
+    // Asking about one is not refused; using it is.
+    TestWorld::type(bob, "help kick");
+    CHECK(take_lines(bob).front() == "Usage: kick <name> [reason]");
+}
+
 }  // namespace natter
