@@ -1,5 +1,7 @@
 #include "src/line_framer.hpp"
 
+#include "src/wipe.hpp"
+
 namespace natter {
 namespace {
 bool is_special(char c) { return c == '\r' || c == '\n' || c == '\b' || c == '\x7f'; }
@@ -39,7 +41,7 @@ void LineFramer::append(std::string_view bytes, LineSink& sink) {
     if (overlong_) return;
     if (partial_.size() + bytes.size() > max_bytes_) {
         overlong_ = true;
-        partial_.clear();
+        wipe(partial_);
         sink.on_overlong_line();
         return;
     }
@@ -55,10 +57,10 @@ void LineFramer::end_line(LineSink& sink) {
     std::string line;
     line.swap(partial_);
     sink.on_line(line);
-    if (partial_.empty()) {
-        line.clear();
-        partial_.swap(line);  // keep the capacity for the next line
-    }
+    // The line may have been a password: its bytes must not linger in the
+    // buffer kept for the next line (or in freed memory).
+    wipe(line);
+    if (partial_.empty()) partial_.swap(line);  // keep the capacity for the next line
 }
 
 void LineFramer::erase_character() {

@@ -42,10 +42,4 @@ bool verify_password(std::string_view hash, std::string& clear) {
     return ok;
 }
 
-void wipe(std::string& secret) {
-    secret.resize(secret.capacity());
-    sodium_memzero(secret.data(), secret.size());
-    secret.clear();
-}
-
 }  // namespace natter

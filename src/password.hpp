@@ -9,6 +9,7 @@
 #include <string_view>
 
 #include "src/error.hpp"
+#include "src/wipe.hpp"
 
 namespace natter {
 
@@ -27,10 +28,6 @@ inline constexpr std::size_t max_password_length = 256;
 
 // True if `clear` matches `hash`. Wipes `clear`.
 [[nodiscard]] bool verify_password(std::string_view hash, std::string& clear);
-
-// Overwrites every byte the string owns (its whole capacity, so a short
-// password in the small-string buffer goes too) and empties it.
-void wipe(std::string& secret);
 
 // Clear text on its way to a worker thread. Shared by pointer, so the text
 // is never copied; wiped when the last holder lets go.

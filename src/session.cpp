@@ -171,10 +171,12 @@ constexpr std::size_t max_held_lines = 64;
 
 void Session::take_line(std::string_view raw) {
     if (holding_input_) {
+        secret_input_ = true;
         if (held_lines_.size() < max_held_lines) held_lines_.emplace_back(raw);
         return;
     }
     if (secret_handler_) {
+        secret_input_ = true;
         auto handler = std::move(secret_handler_);
         secret_handler_ = nullptr;
         std::string secret{raw};

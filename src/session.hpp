@@ -37,6 +37,14 @@ public:
 
     // Raw bytes from the peer. Complete lines are dispatched before it returns.
     void receive(std::string_view bytes);
+    // True (once) when input since the last call went to a password prompt
+    // or was held while a password was checked: the caller then wipes the
+    // buffer it passed to receive().
+    [[nodiscard]] bool took_secret_input() {
+        const bool took = secret_input_;
+        secret_input_ = false;
+        return took;
+    }
 
     // Appends `line` and CR LF to the outbox. `line` must be sanitised text.
     void send(std::string_view line);
@@ -135,14 +143,16 @@ private:
     std::string close_reason_;
     std::string reply_to_;
     std::vector<std::string> ignored_;  // name keys, in the order ignored
-    bool closing_ = false;
-    bool pending_ = false;      // in the world's flush list
-    bool overflowed_ = false;   // output limit passed; waiting to be disconnected
-    bool idle_warned_ = false;
-    bool quiet_ = false;
-    bool holding_input_ = false;
-    bool echo_off_ = false;  // we asked the client not to echo (IAC WILL ECHO)
-    bool authenticated_ = false;
+    // Bit-fields: one byte for all, on every connection.
+    bool closing_ : 1 = false;
+    bool pending_ : 1 = false;      // in the world's flush list
+    bool overflowed_ : 1 = false;   // output limit passed; waiting to be disconnected
+    bool idle_warned_ : 1 = false;
+    bool quiet_ : 1 = false;
+    bool holding_input_ : 1 = false;
+    bool echo_off_ : 1 = false;  // we asked the client not to echo (IAC WILL ECHO)
+    bool authenticated_ : 1 = false;
+    bool secret_input_ : 1 = false;  // see took_secret_input()
     FloodGate flood_gate_;
     std::uint64_t id_ = 0;  // set by World::attach
     SecretHandler secret_handler_;

@@ -5,6 +5,7 @@
 #include <spdlog/spdlog.h>
 
 #include "src/net/server.hpp"
+#include "src/wipe.hpp"
 
 namespace natter::net {
 namespace {
@@ -71,6 +72,7 @@ void Connection::on_read(uv_stream_t* stream, ssize_t nread, const uv_buf_t* buf
     auto& self = *static_cast<Connection*>(stream->data);
     if (nread > 0) {
         self.session_.receive({buf->base, static_cast<std::size_t>(nread)});
+        if (self.session_.took_secret_input()) wipe(std::span<char>{buf->base, static_cast<std::size_t>(nread)});
     } else if (nread < 0) {
         uv_read_stop(stream);
         self.session_.disconnect(nread == UV_EOF ? "peer closed" : uv_strerror(static_cast<int>(nread)));

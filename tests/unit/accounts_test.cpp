@@ -118,10 +118,13 @@ TEST_CASE("Accounts: a registered name asks for its password; the right one logs
     auto& session = f.t.connect();
     take_lines(session);
     TestWorld::type(session, "login alice");
+    CHECK_FALSE(session.took_secret_input());  // an ordinary line
     auto bytes = take_bytes(session);
     CHECK(contains(bytes, will_echo));
     CHECK(contains(bytes, "Password:\r\n"));
     TestWorld::type(session, "correct horse");
+    CHECK(session.took_secret_input());  // the network layer wipes its read buffer
+    CHECK_FALSE(session.took_secret_input());
     CHECK(f.background.jobs() == 1);
     f.background.run_jobs();
     CHECK(session.authenticated());
@@ -153,6 +156,7 @@ TEST_CASE("Accounts: lines typed while the password is checked wait, then run in
     auto& bob = f.t.login("bob");
     auto& session = f.t.connect();
     session.receive("login alice\r\ncorrect horse\r\nsay hello\r\n");
+    CHECK(session.took_secret_input());  // the password came in this very read
     CHECK(f.background.jobs() == 1);
     CHECK(take_lines(bob).empty());
     f.background.run_jobs();

@@ -109,6 +109,28 @@ TEST_CASE("LineFramer: every input split at every byte position gives the same l
     }
 }
 
+TEST_CASE("LineFramer: a line's bytes do not linger in the buffer kept for the next line") {
+    // Long enough to live on the heap, in the buffer the framer keeps.
+    const std::string secret = "a password of more than fifteen bytes";
+    struct Peek final : LineSink {
+        const char* data = nullptr;
+        std::size_t size = 0;
+        void on_line(std::string_view raw) override {
+            data = raw.data();
+            size = raw.size();
+        }
+        void on_overlong_line() override {}
+    } sink;
+    LineFramer framer{2048};
+    framer.feed(secret + "\r\n", sink);
+    REQUIRE(sink.size == secret.size());
+    CHECK(std::string_view{sink.data, sink.size} == std::string(secret.size(), '\0'));
+    // The kept buffer still frames the next line.
+    Recorder next;
+    framer.feed("look\r\n", next);
+    CHECK(next.events == std::vector<std::string>{"look"});
+}
+
 TEST_CASE("LineFramer: BS and DEL erase the previous character") {
     CHECK(frame("sax\x08y\r\n") == Lines{"say"});
     CHECK(frame("sax\x7fy\r\n") == Lines{"say"});
