@@ -25,5 +25,4 @@ void sign_in(World& world, Session& session, const std::string& name, bool authe
 void ask_new_password(Session& session, std::string_view first_prompt,
                       std::function<void(Session& session, std::string& password)> chosen);
 
-
 }  // namespace natter::commands

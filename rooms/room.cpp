@@ -3,10 +3,10 @@
 #include <algorithm>
 #include <cassert>
 
+#include "src/accounts.hpp"
 #include "src/command_registry.hpp"
 #include "src/session.hpp"
 #include "src/text.hpp"
-#include "src/accounts.hpp"
 #include "src/world.hpp"
 
 namespace natter {

@@ -143,7 +143,7 @@ private:
     std::string close_reason_;
     std::string reply_to_;
     std::vector<std::string> ignored_;  // name keys, in the order ignored
-    // Bit-fields: one byte for all, on every connection.
+    // Bit-fields: two bytes for all, on every connection.
     bool closing_ : 1 = false;
     bool pending_ : 1 = false;      // in the world's flush list
     bool overflowed_ : 1 = false;   // output limit passed; waiting to be disconnected

@@ -93,10 +93,9 @@ public:
     // of members). So the network layer writes what the kernel takes at
     // once: of one session, each time its outbox grows past a multiple of
     // early_flush_bytes (so only a client that really stopped reading
-    // reaches the output limit);
-    // of every pending session, when early_flush_total_bytes were queued
-    // since the last flush (so memory tracks the kernel's pace, not the
-    // iteration's size). The hooks must not disconnect anyone (use
+    // reaches the output limit); of every pending session, when
+    // early_flush_total_bytes were queued since the last flush (so memory
+    // tracks the kernel's pace, not the iteration's size). The hooks must not disconnect anyone (use
     // defer_disconnect): they run in the middle of a broadcast.
     static constexpr std::size_t early_flush_bytes = 64 * 1024;
     static constexpr std::size_t early_flush_total_bytes = 16 * 1024 * 1024;

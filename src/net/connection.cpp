@@ -79,19 +79,14 @@ void Connection::on_read(uv_stream_t* stream, ssize_t nread, const uv_buf_t* buf
     }
 }
 
-void Connection::flush() {
-    if (const auto bytes = sendable(); !bytes.empty()) {
-        uv_buf_t buf = uv_buf_init(const_cast<char*>(bytes.data()), static_cast<unsigned>(bytes.size()));
-        const int result = uv_try_write(stream(), &buf, 1);
-        sent(result);
-        after_send(result);
-    }
-    close_if_done();
-}
-
 std::span<const char> Connection::sendable() {
     if (closing_started_ || write_) return {};
     return session_.outbox();
+}
+
+int Connection::try_write(std::span<const char> bytes) {
+    uv_buf_t buf = uv_buf_init(const_cast<char*>(bytes.data()), static_cast<unsigned>(bytes.size()));
+    return uv_try_write(stream(), &buf, 1);
 }
 
 int Connection::fd() const {
@@ -137,10 +132,7 @@ void Connection::close_if_done() {
 }
 
 void Connection::flush_early() {
-    if (const auto bytes = sendable(); !bytes.empty()) {
-        uv_buf_t buf = uv_buf_init(const_cast<char*>(bytes.data()), static_cast<unsigned>(bytes.size()));
-        sent_early(uv_try_write(stream(), &buf, 1));
-    }
+    if (const auto bytes = sendable(); !bytes.empty()) sent_early(try_write(bytes));
 }
 
 void Connection::sent_early(int result) {

@@ -33,20 +33,19 @@ public:
     // `quiet` leaves it out of the log.
     void refuse(std::string_view reason, bool quiet);
 
-    // Writes what the session's outbox holds (uv_try_write first, uv_write
-    // for the rest) and closes the connection once a closing session has
-    // nothing left to send. Called once per loop iteration, from prepare.
-    void flush();
-
-    // The same flush in steps, so the server can hand many connections'
-    // output to the kernel in one system call: sendable() is what may be
-    // sent now (empty: nothing, or a write still in flight); sent() takes
-    // what the kernel accepted (a byte count or a negative errno) off the
-    // outbox and runs no session code, so every connection's outbox is
-    // right again before after_send() may disconnect anyone (whose leave
-    // notice lands in other outboxes); then close_if_done().
+    // The once-per-iteration flush, in steps, so the server can hand many
+    // connections' output to the kernel in one system call: sendable() is
+    // what may be sent now (empty: nothing, or a write still in flight),
+    // sent by the server's ring or by try_write(); sent() takes what the
+    // kernel accepted (a byte count or a negative errno) off the outbox and
+    // runs no session code, so every connection's outbox is right again
+    // before after_send() may disconnect anyone (whose leave notice lands in
+    // other outboxes) and hands what the kernel did not take to uv_write;
+    // then close_if_done() closes a closing session with nothing left.
     [[nodiscard]] std::span<const char> sendable();
     [[nodiscard]] int fd() const;
+    // uv_try_write of `bytes`: bytes taken or a negative errno.
+    [[nodiscard]] int try_write(std::span<const char> bytes);
     void sent(int result);
     void after_send(int result);
     void close_if_done();

@@ -219,50 +219,45 @@ void Server::flush_all() {
     if (shutting_down_ && connections_ == 0) close_own_handles();
 }
 
-void Server::flush_batch() {
-    if (!batch_sender_) {
-        for (auto* connection : flushing_) connection->flush();
-        flushing_.clear();
-        return;
-    }
+void Server::send_now(const std::vector<Connection*>& connections, std::vector<Connection*>& sending,
+                      std::vector<int>& results) {
     // Connections are freed only in their close callback, which cannot run
-    // during this function, so the pointers stay good throughout.
-    for (auto* connection : flushing_) {
-        if (const auto bytes = connection->sendable(); !bytes.empty()) {
+    // during a flush, so the pointers stay good throughout.
+    results.clear();
+    for (auto* connection : connections) {
+        const auto bytes = connection->sendable();
+        if (bytes.empty()) continue;
+        sending.push_back(connection);
+        if (batch_sender_) {
             batch_sender_->add(connection->fd(), bytes);
-            sending_.push_back(connection);
+        } else {
+            results.push_back(connection->try_write(bytes));
         }
     }
-    const auto results = batch_sender_->send_all();
-    // A copy: after_send can queue output, which can flush early through
-    // the same sender and overwrite its results.
-    send_results_.assign(results.begin(), results.end());
-    for (std::size_t i = 0; i < sending_.size(); ++i) sending_[i]->sent(send_results_[i]);
-    for (std::size_t i = 0; i < sending_.size(); ++i) sending_[i]->after_send(send_results_[i]);
-    for (auto* connection : flushing_) connection->close_if_done();
-    sending_.clear();
-    flushing_.clear();
+    if (!batch_sender_) return;
+    const auto sent = batch_sender_->send_all();
+    results.assign(sent.begin(), sent.end());
     if (!batch_sender_->broken().empty()) {
         spdlog::error("output: {}; writing socket by socket from now on", batch_sender_->broken());
         batch_sender_.reset();
     }
 }
 
+void Server::flush_batch() {
+    send_now(flushing_, sending_, send_results_);
+    for (std::size_t i = 0; i < sending_.size(); ++i) sending_[i]->sent(send_results_[i]);
+    for (std::size_t i = 0; i < sending_.size(); ++i) sending_[i]->after_send(send_results_[i]);
+    for (auto* connection : flushing_) connection->close_if_done();
+    sending_.clear();
+    flushing_.clear();
+}
+
 void Server::flush_early_all() {
-    if (!batch_sender_) {
-        world_.for_each_pending([](Session& session) { static_cast<Connection*>(session.link)->flush_early(); });
-        return;
-    }
-    world_.for_each_pending([this](Session& session) {
-        auto* connection = static_cast<Connection*>(session.link);
-        if (const auto bytes = connection->sendable(); !bytes.empty()) {
-            batch_sender_->add(connection->fd(), bytes);
-            early_sending_.push_back(connection);
-        }
-    });
-    const auto results = batch_sender_->send_all();
-    for (std::size_t i = 0; i < early_sending_.size(); ++i) early_sending_[i]->sent_early(results[i]);
+    world_.for_each_pending([this](Session& session) { early_pending_.push_back(static_cast<Connection*>(session.link)); });
+    send_now(early_pending_, early_sending_, early_results_);
+    for (std::size_t i = 0; i < early_sending_.size(); ++i) early_sending_[i]->sent_early(early_results_[i]);
     early_sending_.clear();
+    early_pending_.clear();
 }
 
 void Server::on_signal(uv_signal_t* signal, int signum) noexcept {

@@ -66,8 +66,13 @@ private:
     void note_descriptor_pressure(bool refused);
     void compute_descriptor_budget();
     void flush_all();
-    // One round of flushing `flushing_`: by one io_uring submission when
-    // there is a ring, else connection by connection.
+    // Sends what each of `connections` may send now: in one io_uring
+    // submission when there is a ring, else socket by socket. `sending` gets
+    // those that had output, `results` the kernel's answers (bytes taken or
+    // a negative errno), in the same order. Runs no session code.
+    void send_now(const std::vector<Connection*>& connections, std::vector<Connection*>& sending,
+                  std::vector<int>& results);
+    // One round of flushing `flushing_`.
     void flush_batch();
     // Mid-iteration, from the World: writes what the kernel takes of every
     // pending session's output, disconnecting no one on the spot.
@@ -90,10 +95,14 @@ private:
     ThreadPoolBackground background_{&loop_};  // hashing and database work; installed in the World
     std::array<char, 64 * 1024> read_buffer_;
     std::unique_ptr<BatchSender> batch_sender_;  // null: write socket by socket
-    std::vector<Connection*> flushing_;          // reused every iteration
+    // Reused every iteration. The early flush has its own: it may run while
+    // flush_batch is applying its results.
+    std::vector<Connection*> flushing_;
     std::vector<Connection*> sending_;
-    std::vector<int> send_results_;              // sending_'s, kept apart from the sender's
-    std::vector<Connection*> early_sending_;     // flush_early_all may run inside flush_batch
+    std::vector<int> send_results_;
+    std::vector<Connection*> early_pending_;
+    std::vector<Connection*> early_sending_;
+    std::vector<int> early_results_;
     std::uint16_t port_ = 0;
     std::size_t connections_ = 0;
     std::unordered_map<std::string, std::size_t> per_address_;
