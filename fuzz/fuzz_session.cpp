@@ -151,10 +151,10 @@ public:
                     world_.enforce_timeouts();
                     break;
                 case 2:
-                    if (slot) slot->telnet().set_server_echo(true);
+                    if (slot) slot->set_server_echo(true);
                     break;
                 case 3:
-                    if (slot) slot->telnet().set_server_echo(false);
+                    if (slot) slot->set_server_echo(false);
                     break;
                 default:
                     world_.shutdown("The server is going down.");

@@ -17,7 +17,6 @@ namespace natter {
 Session::Session(World& world, std::string address)
     : world_{world},
       address_{std::move(address)},
-      telnet_{*this},
       framer_{world.config().limits.line_max_bytes},
       connected_at_{world.now()},
       last_input_{connected_at_} {
@@ -42,7 +41,7 @@ void Session::start() {
 
 void Session::receive(std::string_view bytes) {
     if (closing_) return;
-    telnet_.receive(bytes);
+    telnet_.receive(bytes, *this);
 }
 
 void Session::on_telnet_data(std::string_view bytes) {
@@ -54,20 +53,62 @@ void Session::on_telnet_send(std::string_view bytes) { send_raw(bytes); }
 
 void Session::on_telnet_command(unsigned char command) {
     switch (command) {
-    case telnet_command::ayt:
+    case telnet_cmd::ayt:
         send("[" + world_.config().server.name + ": yes]");
         break;
-    case telnet_command::ec:
+    case telnet_cmd::ec:
         framer_.erase_character();
         break;
-    case telnet_command::el:
-    case telnet_command::ip:
-    case telnet_command::brk:
+    case telnet_cmd::el:
+    case telnet_cmd::ip:
+    case telnet_cmd::brk:
         // An interrupt abandons the line being typed; nothing else to stop.
         framer_.erase_line();
         break;
     default:
         break;
+    }
+}
+
+// Oversized subnegotiations a client may send before it is disconnected: no
+// real client sends one (the bounds are several times what they use), so a
+// few are forgiven and a stream of them is an attack.
+constexpr unsigned max_oversized_subnegotiations = 8;
+
+void Session::on_telnet_violation(TelnetViolation violation, unsigned char option, unsigned count) {
+    if (closing_) return;
+    switch (violation) {
+    case TelnetViolation::client_compression:
+        spdlog::warn("closing {}: the client started compressing its input (IAC SB {} IAC SE), which is never "
+                     "accepted",
+                     address_, option);
+        send("Compressed input is not supported; disconnecting.");
+        disconnect("client-started compression");
+        break;
+    case TelnetViolation::oversized_subnegotiation:
+        if (count == 1) {
+            spdlog::warn("{}: discarding oversized telnet subnegotiations (option {}, over {} bytes)", address_,
+                         option, Telnet::max_subnegotiation_bytes(option));
+        }
+        if (count > max_oversized_subnegotiations) {
+            send("Too many oversized telnet subnegotiations; disconnecting.");
+            disconnect("oversized telnet subnegotiations");
+        }
+        break;
+    }
+}
+
+bool Session::telnet_accepts(unsigned char option, TelnetSide side) {
+    // Echo is ours to give up only while a password is typed; everything
+    // else is refused for now.
+    return option == telnet_opt::echo && side == TelnetSide::local && echo_off_;
+}
+
+void Session::set_server_echo(bool on) {
+    if (on) {
+        telnet_.enable(telnet_opt::echo, TelnetSide::local, *this);
+    } else {
+        telnet_.disable(telnet_opt::echo, TelnetSide::local, *this);
     }
 }
 
@@ -184,7 +225,7 @@ void Session::take_line(std::string_view raw) {
         wipe(secret);
         if (!secret_handler_ && echo_off_) {
             echo_off_ = false;
-            telnet_.set_server_echo(false);
+            set_server_echo(false);
         }
         return;
     }
@@ -195,7 +236,7 @@ void Session::ask_secret(std::string_view prompt, SecretHandler handler) {
     secret_handler_ = std::move(handler);
     if (!echo_off_) {
         echo_off_ = true;
-        telnet_.set_server_echo(true);
+        set_server_echo(true);
     }
     send(prompt);
 }

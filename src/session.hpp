@@ -80,7 +80,9 @@ public:
     // Whether the idle warning was sent since the last input.
     [[nodiscard]] bool idle_warned() const { return idle_warned_; }
     void set_idle_warned() { idle_warned_ = true; }
-    [[nodiscard]] Telnet& telnet() { return telnet_; }
+    // Asks the client to stop (true) or resume (false) its local echo, for
+    // password prompts: IAC WILL ECHO / IAC WONT ECHO.
+    void set_server_echo(bool on);
 
     // Talker state: whom `reply` answers, and whose lines this session drops.
     [[nodiscard]] const std::string& reply_to() const { return reply_to_; }
@@ -123,6 +125,8 @@ private:
     void on_telnet_data(std::string_view bytes) override;
     void on_telnet_send(std::string_view bytes) override;
     void on_telnet_command(unsigned char command) override;
+    void on_telnet_violation(TelnetViolation violation, unsigned char option, unsigned count) override;
+    [[nodiscard]] bool telnet_accepts(unsigned char option, TelnetSide side) override;
     void on_line(std::string_view raw) override;
     void on_overlong_line() override;
     // A line past flood control: to the password prompt or the room.
