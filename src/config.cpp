@@ -130,6 +130,8 @@ const std::vector<Key>& keys() {
          uint_key(&Config::limits, &Config::Limits::line_max_bytes, 64, 1 << 20)},
         {"limits", "output_buffer_bytes",
          uint_key(&Config::limits, &Config::Limits::output_buffer_bytes, 4096, std::uint64_t{1} << 34)},
+        {"limits", "stall_timeout_s",
+         uint_key(&Config::limits, &Config::Limits::stall_timeout_s, 1, 3600)},
         {"limits", "flood_burst", uint_key(&Config::limits, &Config::Limits::flood_burst, 1, 1'000'000)},
         {"limits", "flood_per_second",
          uint_key(&Config::limits, &Config::Limits::flood_per_second, 0, 1'000'000)},

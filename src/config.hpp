@@ -30,6 +30,10 @@ struct Config {
         std::uint32_t idle_timeout_s = 3600;  // 0 = never
         std::uint32_t line_max_bytes = 2048;
         std::uint64_t output_buffer_bytes = 1048576;
+        // A client whose kernel takes none of its waiting output for this
+        // long is dropped; so is one so slow that it alone keeps everyone's
+        // input waiting this long.
+        std::uint32_t stall_timeout_s = 10;
         std::uint32_t flood_burst = 20;
         std::uint32_t flood_per_second = 5;  // 0 = no flood control
     } limits;

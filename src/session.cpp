@@ -153,15 +153,22 @@ void Session::send_raw(std::string_view bytes) {
 }
 
 bool Session::make_room_for(std::size_t bytes) {
-    if (overflowed_) return false;
+    if (abandoned_) return false;
     if (outbox_.size() + in_flight_ + bytes > world_.config().limits.output_buffer_bytes) {
         // A client that stops reading must not cost memory or hold anyone up.
-        overflowed_ = true;
-        outbox_.clear();
-        world_.defer_disconnect(*this, "output buffer full");
+        abandon("output buffer full");
         return false;
     }
     return true;
+}
+
+void Session::abandon(std::string reason) {
+    if (abandoned_) return;
+    abandoned_ = true;
+    outbox_.clear();
+    world_.defer_disconnect(*this, std::move(reason));
+    // A closing session is closed from the flush, which must look at it.
+    world_.mark_pending(*this);
 }
 
 void Session::enter(Room& room) {

@@ -72,8 +72,12 @@ public:
     void set_name(std::string name) { name_ = std::move(name); }
     [[nodiscard]] const std::string& address() const { return address_; }
     [[nodiscard]] bool closing() const { return closing_; }
-    // Its output passed the limit: close without waiting to flush.
-    [[nodiscard]] bool abandoned() const { return overflowed_; }
+    // Its output passed the limit, or it stopped taking output: close
+    // without waiting to flush.
+    [[nodiscard]] bool abandoned() const { return abandoned_; }
+    // Gives up on this client's output (it cannot or will not take it): the
+    // outbox is dropped and the session disconnected at the next safe point.
+    void abandon(std::string reason);
     [[nodiscard]] const std::string& close_reason() const { return close_reason_; }
     [[nodiscard]] Clock::time_point last_input() const { return last_input_; }
     [[nodiscard]] Clock::time_point connected_at() const { return connected_at_; }
@@ -97,6 +101,8 @@ public:
     // Bytes handed to the kernel but not yet confirmed; they count against
     // the output limit together with the outbox.
     void set_bytes_in_flight(std::size_t bytes) { in_flight_ = bytes; }
+    // Output not yet taken by the kernel: the outbox and what is in flight.
+    [[nodiscard]] std::size_t pending_output() const { return outbox_.size() + in_flight_; }
 
     // A number no other session of this world had; slow work keeps it and
     // finds the session again through World::find_session.
@@ -150,7 +156,7 @@ private:
     // Bit-fields: two bytes for all, on every connection.
     bool closing_ : 1 = false;
     bool pending_ : 1 = false;      // in the world's flush list
-    bool overflowed_ : 1 = false;   // output limit passed; waiting to be disconnected
+    bool abandoned_ : 1 = false;    // see abandon(); waiting to be disconnected
     bool idle_warned_ : 1 = false;
     bool quiet_ : 1 = false;
     bool holding_input_ : 1 = false;

@@ -21,6 +21,7 @@ World::World(Config config)
       logout_room_{std::make_unique<LogoutRoom>(*this)},
       accounts_{std::make_unique<Accounts>(*this)} {
     ensure_permanent_rooms();
+    apply_limits();
 }
 
 World::~World() {
@@ -32,6 +33,13 @@ World::~World() {
 void World::reconfigure(Config config) {
     config_ = std::move(config);
     ensure_permanent_rooms();
+    apply_limits();
+}
+
+void World::apply_limits() {
+    const auto& limits = config_.limits;
+    pacer_.set_limits(OutputPacer::limits_for(limits.output_buffer_bytes, std::chrono::seconds{limits.stall_timeout_s}));
+    early_flush_step_ = std::clamp<std::size_t>(pacer_.limits().client_high / 4, 1024, early_flush_bytes);
 }
 
 void World::ensure_permanent_rooms() {
@@ -137,12 +145,16 @@ void World::mark_pending(Session& session) {
 
 void World::queued(Session& session, std::size_t bytes) {
     mark_pending(session);
-    // Once per early_flush_bytes appended, not on every line past it: when
+    // Once per early_flush_step() appended, not on every line past it: when
     // the kernel takes nothing, trying again for each line would cost a
     // system call and a move of the whole outbox per line.
     const std::size_t size = session.outbox().size();
-    if (early_flush_ && size / early_flush_bytes != (size - std::min(bytes, size)) / early_flush_bytes) {
-        early_flush_(session);
+    const std::size_t step = early_flush_step_;
+    if (size / step != (size - std::min(bytes, size)) / step) {
+        if (early_flush_) early_flush_(session);
+        // What the kernel would not take: past the pacer's mark, input stops
+        // before the rest of this loop iteration adds to it.
+        if (session.pending_output() > pacer_.limits().client_high) pacer_.on_growth(session.id(), now());
     }
     queued_since_flush_ += bytes;
     if (queued_since_flush_ >= early_flush_total_bytes) {

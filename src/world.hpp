@@ -16,6 +16,7 @@
 #include <vector>
 
 #include "src/config.hpp"
+#include "src/output_pacer.hpp"
 
 namespace natter {
 
@@ -98,6 +99,9 @@ public:
     // tracks the kernel's pace, not the iteration's size). The hooks must not disconnect anyone (use
     // defer_disconnect): they run in the middle of a broadcast.
     static constexpr std::size_t early_flush_bytes = 64 * 1024;
+    // The step actually used: smaller when a small output limit makes the
+    // pacer's marks smaller than early_flush_bytes.
+    [[nodiscard]] std::size_t early_flush_step() const { return early_flush_step_; }
     static constexpr std::size_t early_flush_total_bytes = 16 * 1024 * 1024;
     void set_early_flush(std::function<void(Session&)> one, std::function<void()> all) {
         early_flush_ = std::move(one);
@@ -111,6 +115,11 @@ public:
     void for_each_pending(F&& f) const {
         for (auto* session : pending_) f(*session);
     }
+
+    // When input waits for output, and who is too slow to wait for (the
+    // network layer asks it before every read and reports what the kernel
+    // takes).
+    [[nodiscard]] OutputPacer& pacer() { return pacer_; }
 
     // A session that must go while others are being served (its output is
     // over the limit, say) is disconnected here, at a safe point, not in the
@@ -132,6 +141,7 @@ private:
     void attach(Session& session);
     void detach(Session& session);
     void ensure_permanent_rooms();
+    void apply_limits();
     // Removes created rooms left empty (see room_emptied).
     void sweep_rooms();
 
@@ -151,6 +161,8 @@ private:
     std::function<void(Session&)> early_flush_;
     std::function<void()> early_flush_all_;
     std::size_t queued_since_flush_ = 0;
+    OutputPacer pacer_;
+    std::size_t early_flush_step_ = early_flush_bytes;
     bool shutting_down_ = false;
     std::unique_ptr<Accounts> accounts_;
     Background* background_ = nullptr;

@@ -1,6 +1,9 @@
 #include "src/net/connection.hpp"
 
 #include <netinet/in.h>
+#include <sys/ioctl.h>
+
+#include <algorithm>
 
 #include <spdlog/spdlog.h>
 
@@ -65,14 +68,26 @@ void Connection::refuse(std::string_view reason, bool quiet) {
 }
 
 void Connection::on_alloc(uv_handle_t* handle, std::size_t, uv_buf_t* buf) noexcept {
-    *buf = static_cast<Connection*>(handle->data)->server_.read_buffer();
+    auto& self = *static_cast<Connection*>(handle->data);
+    // An empty buffer makes libuv report UV_ENOBUFS without reading: the
+    // bytes stay in the kernel, and TCP holds the sender back.
+    if (self.server_.input_paused() || self.read_iteration_ == self.server_.iteration()) {
+        *buf = uv_buf_init(nullptr, 0);
+        return;
+    }
+    *buf = self.server_.read_buffer();
 }
 
 void Connection::on_read(uv_stream_t* stream, ssize_t nread, const uv_buf_t* buf) noexcept {
     auto& self = *static_cast<Connection*>(stream->data);
     if (nread > 0) {
+        self.read_iteration_ = self.server_.iteration();
         self.session_.receive({buf->base, static_cast<std::size_t>(nread)});
         if (self.session_.took_secret_input()) wipe(std::span<char>{buf->base, static_cast<std::size_t>(nread)});
+    } else if (nread == UV_ENOBUFS) {
+        uv_read_stop(stream);
+        self.read_stopped_ = true;
+        self.server_.read_later(self);
     } else if (nread < 0) {
         uv_read_stop(stream);
         self.session_.disconnect(nread == UV_EOF ? "peer closed" : uv_strerror(static_cast<int>(nread)));
@@ -122,6 +137,8 @@ void Connection::after_send(int result) {
             session_.disconnect(uv_strerror(status));
         } else {
             session_.set_bytes_in_flight(write_->bytes.size());
+            // libuv may have written some at once; the pacer watches the rest.
+            server_.world().pacer().on_backlog(session_.id(), result > 0, server_.world().now());
         }
     }
 }
@@ -147,6 +164,7 @@ void Connection::on_write(uv_write_t* request, int status) noexcept {
     auto& self = *static_cast<Connection*>(request->data);
     self.write_.reset();
     self.session_.set_bytes_in_flight(0);
+    if (status == 0) self.server_.world().pacer().on_progress(self.session_.id(), self.server_.world().now());
     if (status < 0 && status != UV_ECANCELED) self.session_.disconnect(uv_strerror(status));
     if (!self.closing_started_) self.server_.world().mark_pending(self.session_);
 }
@@ -178,6 +196,26 @@ void Connection::abort() {
     session_.outbox().clear();
     if (!session_.closing()) session_.disconnect("server shutdown");
     close_now();
+}
+
+void Connection::resume_reading() {
+    if (!read_stopped_) return;
+    read_stopped_ = false;
+    if (closing_started_ || session_.closing()) return;
+    if (const int status = uv_read_start(stream(), &Connection::on_alloc, &Connection::on_read); status != 0) {
+        session_.disconnect(uv_strerror(status));
+    }
+}
+
+OutputPacer::Sample Connection::pacing_sample() {
+    const std::size_t queued = write_ ? uv_stream_get_write_queue_size(stream()) : 0;
+    // The limit counts what libuv still holds, not what the write started with.
+    session_.set_bytes_in_flight(queued);
+    int unacknowledged = 0;
+    if (::ioctl(fd(), TIOCOUTQ, &unacknowledged) != 0) unacknowledged = 0;
+    return {.pending = session_.outbox().size() + queued,
+            .in_loop_queue = queued,
+            .unacknowledged = static_cast<std::size_t>(std::max(unacknowledged, 0))};
 }
 
 void Connection::close_now() {

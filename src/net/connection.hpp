@@ -5,10 +5,12 @@
 
 #include <uv.h>
 
+#include <cstdint>
 #include <memory>
 #include <span>
 #include <string>
 
+#include "src/output_pacer.hpp"
 #include "src/session.hpp"
 
 namespace natter::net {
@@ -61,6 +63,14 @@ public:
     // Closes at once, dropping unsent output (used when shutdown drags on).
     void abort();
 
+    // Input pacing: reading stops when the server pauses input or when this
+    // connection has had its read this loop iteration (one read each, so a
+    // heavy sender cannot starve the rest); resume_reading() starts again.
+    void resume_reading();
+    [[nodiscard]] bool read_stopped() const { return read_stopped_; }
+    // What the pacer needs to know of this connection's output now.
+    [[nodiscard]] OutputPacer::Sample pacing_sample();
+
 private:
     struct WriteRequest {
         uv_write_t request;
@@ -80,8 +90,11 @@ private:
     Server& server_;
     uv_tcp_t handle_;
     int accept_status_;
-    bool closing_started_ = false;  // beside the int: no padding per connection
-    bool closed_ = false;
+    // Beside the int, so they cost no padding per connection.
+    bool closing_started_ : 1 = false;
+    bool closed_ : 1 = false;
+    bool read_stopped_ : 1 = false;  // waiting in the server's list to read again
+    std::uint16_t read_iteration_ = 0;  // the loop iteration of its last read
     Session session_;
     std::unique_ptr<WriteRequest> write_;  // at most one write in flight
 };

@@ -3,6 +3,7 @@
 #include <netinet/in.h>
 #include <sys/resource.h>
 
+#include <algorithm>
 #include <filesystem>
 
 #include <vector>
@@ -89,6 +90,9 @@ Result<void> Server::start() {
     uv_timer_init(&loop_, &tick_timer_);
     tick_timer_.data = this;
     uv_timer_start(&tick_timer_, &Server::on_tick, 1000, 1000);
+    uv_timer_init(&loop_, &pacing_timer_);
+    pacing_timer_.data = this;
+    apply_read_chunk();
 
     if (config.server.io_uring) {
         if (auto sender = BatchSender::create()) {
@@ -191,6 +195,8 @@ const char* Server::refusal_for(const std::string& address, bool out_of_descript
 
 void Server::forget(Connection& connection) {
     --connections_;
+    if (connection.read_stopped()) std::erase(read_stopped_, &connection);
+    world_.pacer().forget(connection.session().id());
     if (!connection.accepted()) return;
     const auto it = per_address_.find(connection.session().address());
     if (it != per_address_.end() && --it->second == 0) per_address_.erase(it);
@@ -201,7 +207,61 @@ void Server::on_tick(uv_timer_t* timer) noexcept {
 }
 
 void Server::on_prepare(uv_prepare_t* prepare) noexcept {
-    static_cast<Server*>(prepare->data)->flush_all();
+    auto& self = *static_cast<Server*>(prepare->data);
+    ++self.iteration_;
+    self.flush_all();
+    self.pace();
+}
+
+void Server::on_pacing_timer(uv_timer_t* timer) noexcept {
+    // Only wakes the loop: the prepare that follows paces.
+    static_cast<void>(timer);
+}
+
+void Server::pace() {
+    using namespace std::chrono_literals;
+    auto& pacer = world_.pacer();
+    const auto now = world_.now();
+    // While input waits, look often (the pacing timer wakes the loop for
+    // it); otherwise a few times a second is enough to find stalled clients.
+    if (pacer.watched() > 0 && now - last_paced_ >= (pacer.paused() ? 5ms : 100ms)) {
+        last_paced_ = now;
+        const bool was_paused = pacer.paused();
+        const auto doomed = pacer.evaluate(now, [this](std::uint64_t id) {
+            auto* session = world_.find_session(id);
+            if (session == nullptr) return OutputPacer::Sample{.gone = true};
+            return static_cast<Connection*>(session->link)->pacing_sample();
+        });
+        // The disconnect is logged with the reason.
+        for (const auto& [id, why] : doomed) {
+            if (auto* session = world_.find_session(id)) session->abandon(std::string{OutputPacer::reason(why)});
+        }
+        if (!doomed.empty()) flush_all();
+        if (was_paused != pacer.paused()) {
+            spdlog::debug("input {} ({} clients behind)", pacer.paused() ? "paused" : "resumed", pacer.watched());
+        }
+    } else if (pacer.paused() && pacer.watched() == 0) {
+        static_cast<void>(pacer.evaluate(now, [](std::uint64_t) { return OutputPacer::Sample{}; }));
+    }
+    if (pacer.paused() != pacing_timer_running_) {
+        pacing_timer_running_ = pacer.paused();
+        if (pacing_timer_running_) {
+            uv_timer_start(&pacing_timer_, &Server::on_pacing_timer, 5, 5);
+        } else {
+            uv_timer_stop(&pacing_timer_);
+        }
+    }
+    if (!pacer.paused() && !read_stopped_.empty()) {
+        // Swapped out first: a connection may stop again at once.
+        auto resuming = std::move(read_stopped_);
+        read_stopped_.clear();
+        for (auto* connection : resuming) connection->resume_reading();
+    }
+}
+
+void Server::apply_read_chunk() {
+    const auto limit = world_.config().limits.output_buffer_bytes;
+    read_chunk_ = static_cast<unsigned>(std::clamp<std::uint64_t>(limit / 8, 4096, read_buffer_.size()));
 }
 
 void Server::flush_all() {
@@ -304,6 +364,7 @@ void Server::close_own_handles() {
         if (signal->loop != nullptr) close(signal);
     }
     if (drain_timer_.loop != nullptr) close(&drain_timer_);
+    if (pacing_timer_.loop != nullptr) close(&pacing_timer_);
     background_.close();
     if (tick_timer_.loop != nullptr) close(&tick_timer_);
 }
@@ -320,6 +381,7 @@ void Server::reload() {
     }
     set_log_level(config->log.level);
     world_.reconfigure(std::move(*config));
+    apply_read_chunk();
     spdlog::info("configuration reloaded from {}", config_path_);
 }
 

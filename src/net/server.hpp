@@ -6,6 +6,7 @@
 #include <uv.h>
 
 #include <array>
+#include <chrono>
 #include <cstdint>
 #include <memory>
 #include <optional>
@@ -44,10 +45,17 @@ public:
     [[nodiscard]] std::uint16_t port() const { return port_; }
 
     // The loop-owned read buffer: every read lands here and is consumed
-    // before the next read, so connections keep no buffer of their own.
-    [[nodiscard]] uv_buf_t read_buffer() {
-        return uv_buf_init(read_buffer_.data(), static_cast<unsigned>(read_buffer_.size()));
-    }
+    // before the next read, so connections keep no buffer of their own. One
+    // read is at most an eighth of the output limit (and at most 64 KiB), so
+    // the lines of one read cannot fill a reading client's outbox.
+    [[nodiscard]] uv_buf_t read_buffer() { return uv_buf_init(read_buffer_.data(), read_chunk_); }
+
+    // Input pacing (OutputPacer): whether no input may be read now; the
+    // loop iteration, so each connection reads once per iteration; and the
+    // connections that stopped reading, started again by pace().
+    [[nodiscard]] bool input_paused() const { return world_.pacer().paused(); }
+    [[nodiscard]] std::uint16_t iteration() const { return iteration_; }
+    void read_later(Connection& connection) { read_stopped_.push_back(&connection); }
 
     // Called from Connection's close callback.
     void forget(Connection& connection);
@@ -58,6 +66,7 @@ private:
     static void on_signal(uv_signal_t* signal, int signum) noexcept;
     static void on_drain_timeout(uv_timer_t* timer) noexcept;
     static void on_tick(uv_timer_t* timer) noexcept;
+    static void on_pacing_timer(uv_timer_t* timer) noexcept;
 
     void accept_one();
     // Why a new connection from `address` may not stay, or nullptr.
@@ -66,6 +75,10 @@ private:
     void note_descriptor_pressure(bool refused);
     void compute_descriptor_budget();
     void flush_all();
+    // Lets the pacer look at the clients whose output is behind, drops the
+    // ones it gives up on, and starts reading again when input may flow.
+    void pace();
+    void apply_read_chunk();
     // Sends what each of `connections` may send now: in one io_uring
     // submission when there is a ring, else socket by socket. `sending` gets
     // those that had output, `results` the kernel's answers (bytes taken or
@@ -92,6 +105,7 @@ private:
     uv_signal_t sighup_{};
     uv_timer_t drain_timer_{};
     uv_timer_t tick_timer_{};
+    uv_timer_t pacing_timer_{};  // runs while input is paused, so pacing never waits for the tick
     ThreadPoolBackground background_{&loop_};  // hashing and database work; installed in the World
     std::array<char, 64 * 1024> read_buffer_;
     std::unique_ptr<BatchSender> batch_sender_;  // null: write socket by socket
@@ -103,6 +117,11 @@ private:
     std::vector<Connection*> early_pending_;
     std::vector<Connection*> early_sending_;
     std::vector<int> early_results_;
+    std::vector<Connection*> read_stopped_;
+    std::chrono::steady_clock::time_point last_paced_{};
+    std::uint16_t iteration_ = 0;
+    unsigned read_chunk_ = 64 * 1024;
+    bool pacing_timer_running_ = false;
     std::uint16_t port_ = 0;
     std::size_t connections_ = 0;
     std::unordered_map<std::string, std::size_t> per_address_;

@@ -1,15 +1,10 @@
-// Hostile and unlucky clients (issue: hold up under load, abuse and faults):
-// slow readers, floods, idle and silent connections, running out of file
+// Hostile and unlucky clients: slow readers, floods, idle and silent connections, running out of file
 // descriptors, and a thousand clients vanishing at once. Every loop here is
 // bounded in count and time.
-#include <sys/resource.h>
-
 #include <atomic>
 #include <chrono>
 #include <cstdio>
-#include <fstream>
 #include <optional>
-#include <sstream>
 #include <string>
 #include <thread>
 #include <vector>
@@ -17,47 +12,12 @@
 #include <doctest/doctest.h>
 
 #include "tests/support/chat_client.hpp"
+#include "tests/support/process_stats.hpp"
 #include "tests/support/server_process.hpp"
 #include "tests/support/tcp_client.hpp"
 
 using namespace natter::test;
 using namespace std::chrono_literals;
-
-namespace {
-
-// Resident memory of a process in KiB, from /proc.
-long rss_kib(pid_t pid) {
-    std::ifstream status{"/proc/" + std::to_string(pid) + "/status"};
-    for (std::string line; std::getline(status, line);) {
-        if (line.starts_with("VmRSS:")) return std::stol(line.substr(6));
-    }
-    return -1;
-}
-
-// CPU time (user + system) a process has used, in clock ticks.
-long cpu_ticks(pid_t pid) {
-    std::ifstream stat{"/proc/" + std::to_string(pid) + "/stat"};
-    std::string text{std::istreambuf_iterator<char>{stat}, {}};
-    std::istringstream fields{text.substr(text.rfind(')') + 2)};
-    std::string field;
-    long utime = 0;
-    long stime = 0;
-    for (int i = 3; i <= 15 && fields >> field; ++i) {
-        if (i == 14) utime = std::stol(field);
-        if (i == 15) stime = std::stol(field);
-    }
-    return utime + stime;
-}
-
-// Lets this test process hold many sockets (up to the hard limit).
-void raise_descriptor_limit() {
-    rlimit limit{};
-    getrlimit(RLIMIT_NOFILE, &limit);
-    limit.rlim_cur = limit.rlim_max;
-    setrlimit(RLIMIT_NOFILE, &limit);
-}
-
-}  // namespace
 
 TEST_CASE("Output limit: a client that stops reading is dropped and never holds up a reading client") {
     ServerProcess server{{.limits = "flood_per_second = 0\noutput_buffer_bytes = 1048576\n"}};

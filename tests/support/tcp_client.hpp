@@ -77,6 +77,10 @@ public:
     // True once EOF or a reset has been seen.
     bool peer_closed() const { return peer_closed_; }
 
+    // The socket, for a test that polls many clients itself; bytes already
+    // buffered here (see read_raw) come first.
+    int native_handle() const { return fd_; }
+
     // Closes with SO_LINGER 0: the kernel sends RST, as a crashed client would.
     void reset();
     // Closes normally: the kernel sends FIN.
