@@ -19,7 +19,7 @@ void check(bool ok, std::string_view what);
 
 // What a session may put on the wire: CR LF terminated lines of UTF-8 with
 // no control characters but TAB, interleaved with telnet negotiation
-// (IAC WILL/WONT/DO/DONT <option>) and the lone commands libtelnet sends.
+// (IAC WILL/WONT/DO/DONT <option>) and two-byte IAC commands.
 [[nodiscard]] bool is_valid_output(std::string_view bytes);
 
 }  // namespace natter::fuzz

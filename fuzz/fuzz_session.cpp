@@ -2,8 +2,10 @@
 // three connection slots, driven by a little program decoded from the input.
 // Each step is one byte `c`: the low three bits pick the operation, the rest
 // (c >> 3) the slot (mod 3) and, for operation 7, a variant:
-//   0-4  receive: a length byte, then that many bytes for the slot's session
+//   0-3  receive: a length byte, then that many bytes for the slot's session
 //        (a new connection is opened in an empty slot first)
+//   4    receive a lot: two length bytes (big-endian), then that many bytes,
+//        as one read (telnet storms, bursts of lines)
 //   5    the network layer's turn: finish background work, settle, flush
 //        (check and clear) every pending outbox, close the sessions that are
 //        done
@@ -132,7 +134,9 @@ public:
             const unsigned arg = c >> 3U;
             auto& slot = slots_[arg % slot_count];
             if (operation <= 4) {
-                const std::size_t length = std::min<std::size_t>(next_byte(), program.size() - pc);
+                std::size_t length = next_byte();
+                if (operation == 4) length = length << 8U | next_byte();
+                length = std::min<std::size_t>(length, program.size() - pc);
                 if (!slot) open(slot, arg % slot_count);
                 slot->receive(program.substr(pc, length));
                 pc += length;

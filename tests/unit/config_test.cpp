@@ -42,6 +42,7 @@ TEST_CASE("Config: an empty file gives the documented defaults") {
     CHECK(c.limits.idle_timeout_s == 3600);
     CHECK(c.limits.line_max_bytes == 2048);
     CHECK(c.limits.output_buffer_bytes == 1048576);
+    CHECK(c.limits.stall_timeout_s == 10);
     CHECK(c.limits.flood_burst == 20);
     CHECK(c.limits.flood_per_second == 5);
     CHECK(c.rooms.permanent == Lines{"lobby"});
@@ -71,6 +72,7 @@ max_per_address = 3
 idle_timeout_s = 0
 line_max_bytes = 512
 output_buffer_bytes = 65536
+stall_timeout_s = 4
 flood_burst = 9
 flood_per_second = 0
 
@@ -105,6 +107,7 @@ level = "debug"
     CHECK(c.limits.idle_timeout_s == 0);
     CHECK(c.limits.line_max_bytes == 512);
     CHECK(c.limits.output_buffer_bytes == 65536);
+    CHECK(c.limits.stall_timeout_s == 4);
     CHECK(c.limits.flood_burst == 9);
     CHECK(c.limits.flood_per_second == 0);
     CHECK(c.rooms.permanent == Lines{"hall", "garden"});
@@ -185,6 +188,7 @@ TEST_CASE("Config: out-of-range values are rejected with the key named") {
                           Case{"[limits]\nline_max_bytes = 10\n", "line_max_bytes"},
                           Case{"[limits]\noutput_buffer_bytes = 100\n", "output_buffer_bytes"},
                           Case{"[limits]\nflood_burst = 0\n", "flood_burst"},
+                          Case{"[limits]\nstall_timeout_s = 0\n", "stall_timeout_s"},
                           Case{"[limits]\nmax_clients = -5\n", "max_clients"},
                           Case{"[rooms]\npermanent = []\n", "permanent"},
                           Case{"[rooms]\npermanent = [\"no spaces\"]\n", "permanent"},
