@@ -5,6 +5,7 @@
 #include <fmt/format.h>
 #include <spdlog/spdlog.h>
 
+#include "rooms/room.hpp"
 #include "src/accounts.hpp"
 #include "src/password.hpp"
 #include "src/session.hpp"
@@ -23,6 +24,12 @@ void sign_in(World& world, Session& session, const std::string& name, bool authe
     session.set_authenticated(authenticated);
     world.add_user(session);
     spdlog::info("login {} {}", session.address(), session.name());
+    if (session.variant().structured()) {
+        session.deliver(Event{.kind = EventKind::signed_in, .actor = session.name(), .room = world.main_room().name()});
+        std::vector<std::string_view> rooms;
+        for (const auto& room : world.chat_rooms()) rooms.push_back(room->name());
+        session.deliver(Event{.kind = EventKind::channels, .rooms = rooms});
+    }
     session.enter(world.main_room());
 }
 

@@ -13,9 +13,8 @@ void do_announce(CommandContext& ctx, std::string_view text) {
         ctx.session.send("Usage: announce <text>");
         return;
     }
-    const std::string line = "*** Announcement from " + ctx.session.name() + ": " + std::string{text};
-    spdlog::info("announce {}", line);
-    for (auto* user : ctx.world.users()) user->send(line);
+    spdlog::info("announce {}: {}", ctx.session.name(), text);
+    ctx.world.broadcast_to_users(Event{.kind = EventKind::announce, .actor = ctx.session.name(), .text = text});
 }
 
 const Registration announce{{.name = "announce",

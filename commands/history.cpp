@@ -4,6 +4,7 @@
 #include "rooms/chat_room.hpp"
 #include "src/command_registry.hpp"
 #include "src/names.hpp"
+#include "src/render/event_text.hpp"
 #include "src/session.hpp"
 
 namespace natter::commands {
@@ -19,7 +20,11 @@ void do_history(CommandContext& ctx, std::string_view) {
         if (std::find(ignored.begin(), ignored.end(), name_key(entry.speaker)) != ignored.end()) continue;
         if (!any) ctx.session.send("Recent messages in " + ctx.room.name() + " (times in UTC):");
         any = true;
-        ctx.session.send("[" + clock_time(entry.when) + "] " + entry.line);
+        // The line as this reader's client shows it, colour and all.
+        std::string line = "[" + clock_time(entry.when) + "] ";
+        append_event_text(Event{.kind = entry.kind, .actor = entry.speaker, .text = entry.text},
+                          ctx.session.variant().colour, line);
+        ctx.session.send(line);
     }
     if (!any) ctx.session.send("Nothing has been said in " + ctx.room.name() + " lately.");
 }

@@ -1,12 +1,19 @@
 // "login <name>": leave the LoginRoom for the main room under a free name,
-// or, for a registered name, once its password is right.
+// or, for a registered name, once its password is right. Also Mudlet's log-in
+// over GMCP (Char.Login.Credentials), which takes the same path with the
+// same checks and throttling, and answers with Char.Login.Result.
 #include <spdlog/spdlog.h>
+
+#include <nlohmann/json.hpp>
 
 #include "commands/account_flow.hpp"
 #include "rooms/room.hpp"
 #include "src/accounts.hpp"
 #include "src/background.hpp"
 #include "src/command_registry.hpp"
+#include "src/gmcp_handlers.hpp"
+#include "src/render/gmcp_messages.hpp"
+#include "src/wipe.hpp"
 #include "src/names.hpp"
 #include "src/session.hpp"
 #include "src/world.hpp"
@@ -30,13 +37,30 @@ bool refused(World& world, Session& session, std::string_view name) {
     return false;
 }
 
+// How a login was asked for, and so how its outcome is told.
+enum class Asked { typed, gmcp };
+
+// Tells a GMCP log-in its outcome (Char.Login.Result); a typed one is told
+// in words by the caller.
+void gmcp_result(Session& session, Asked asked, bool success, std::string_view message) {
+    if (asked != Asked::gmcp || !session.variant().gmcp) return;
+    std::string bytes;
+    append_gmcp_message("Char.Login.Result",
+                        nlohmann::json{{"success", success}, {"message", message}}.dump(-1, ' ', false,
+                                                                                       nlohmann::json::error_handler_t::replace),
+                        bytes);
+    session.send_raw(bytes);
+}
+
 // After the check on a worker thread, back on the loop thread: the session
 // may have gone meanwhile, so it is looked up by id.
-void finish_login(World& world, std::uint64_t id, const std::string& typed, Result<Accounts::Checked> checked) {
+void finish_login(World& world, std::uint64_t id, const std::string& typed, Asked asked,
+                  Result<Accounts::Checked> checked) {
     auto* session = world.find_session(id);
     if (session == nullptr || session->closing()) return;
     if (!checked) {
         spdlog::error("login {} {}: account database: {}", session->address(), typed, checked.error().message);
+        gmcp_result(*session, asked, false, "The account database is not available.");
         session->send("Sorry, the account database is not available. Try again later.");
         session->release_input();
         return;
@@ -44,6 +68,7 @@ void finish_login(World& world, std::uint64_t id, const std::string& typed, Resu
     auto& guard = world.accounts().guard();
     if (checked->outcome == Accounts::Check::right) {
         guard.record_success(typed, session->address());
+        gmcp_result(*session, asked, true, "Welcome, " + checked->name + ".");
         sign_in(world, *session, checked->name, true);
         session->release_input();
         return;
@@ -51,16 +76,27 @@ void finish_login(World& world, std::uint64_t id, const std::string& typed, Resu
     spdlog::info("login failed {} {}: wrong password", session->address(), typed);
     const auto verdict = guard.record_failure(typed, session->address(), world.now());
     if (verdict.lock_out) {
+        gmcp_result(*session, asked, false, "Too many failed logins.");
         session->send("Wrong password. Too many failed logins: disconnecting.");
         session->disconnect("too many failed logins");
         return;
     }
     // The answer waits, longer after each failure, and so does the input.
-    world.background()->after(verdict.delay, [&world, id] {
+    world.background()->after(verdict.delay, [&world, id, asked] {
         auto* later = world.find_session(id);
         if (later == nullptr || later->closing()) return;
+        gmcp_result(*later, asked, false, "Wrong password.");
         later->send("Wrong password.");
         later->release_input();
+    });
+}
+
+// Checks `password` for the registered `name`, holding input meanwhile.
+void check(Session& session, const std::string& name, std::string& password, Asked asked) {
+    auto& world = session.world();
+    session.hold_input();
+    world.accounts().check_password(name, password, [&world, id = session.id(), name, asked](Result<Accounts::Checked> checked) {
+        finish_login(world, id, name, asked, std::move(checked));
     });
 }
 
@@ -70,12 +106,7 @@ void ask_password(Session& session, std::string name) {
             s.send("Login cancelled.");
             return;
         }
-        auto& world = s.world();
-        s.hold_input();
-        world.accounts().check_password(name, typed,
-                                        [&world, id = s.id(), name](Result<Accounts::Checked> checked) {
-                                            finish_login(world, id, name, std::move(checked));
-                                        });
+        check(s, name, typed, Asked::typed);
     });
 }
 
@@ -112,6 +143,44 @@ const Registration login{{.name = "login",
                           .handler = do_login,
                           .usage = "login <name>",
                           .help = "enter the chat under a name"}};
+
+// Char.Login.Credentials {"account": …, "password": …}: Mudlet's log-in. The
+// password is taken like a typed one: never logged, wiped after the check.
+void on_gmcp_credentials(Session& session, std::string_view body) {
+    // The bytes that carried the password are wiped where they were read.
+    session.note_secret_input();
+    auto json = nlohmann::json::parse(body, nullptr, false);
+    const auto field = [&](const char* key) {
+        const auto it = json.is_object() ? json.find(key) : json.end();
+        return it != json.end() && it->is_string() ? it->get<std::string>() : std::string{};
+    };
+    const std::string name = field("account");
+    std::string password = field("password");
+    if (const auto it = json.is_object() ? json.find("password") : json.end(); it != json.end() && it->is_string()) {
+        wipe(it->get_ref<std::string&>());
+    }
+    auto& world = session.world();
+    const auto fail = [&](std::string_view message) {
+        gmcp_result(session, Asked::gmcp, false, message);
+        wipe(password);
+    };
+    if (session.room() != &world.login_room() || session.closing()) return fail("You are logged in already.");
+    if (!is_valid_name(name)) return fail(valid_name_rule());
+    if (refused(world, session, name)) return fail("Refused.");
+    if (world.accounts().is_registered(name)) {
+        if (password.empty()) return fail("A password is needed for this name.");
+        check(session, name, password, Asked::gmcp);
+        wipe(password);
+        return;
+    }
+    wipe(password);
+    if (world.config().accounts.require) return fail("That name is not registered, and guests may not log in.");
+    if (world.find_user(name) != nullptr) return fail("That name is taken.");
+    gmcp_result(session, Asked::gmcp, true, "Welcome, " + name + ".");
+    sign_in(world, session, name, false);
+}
+
+const GmcpRegistration gmcp_login{"Char.Login.Credentials", on_gmcp_credentials};
 
 }  // namespace
 }  // namespace natter::commands

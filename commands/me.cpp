@@ -13,11 +13,8 @@ void do_me(CommandContext& ctx, std::string_view action) {
         ctx.session.send("Usage: me <action>");
         return;
     }
-    std::string line;
-    line.reserve(ctx.session.name().size() + 1 + action.size());
-    line.append(ctx.session.name()).append(" ").append(action);
-    spdlog::info("emote {} {}", ctx.room.name(), line);
-    as_chat_room(ctx.room).speak(ctx.session, std::move(line));
+    spdlog::info("emote {} {} {}", ctx.room.name(), ctx.session.name(), action);
+    as_chat_room(ctx.room).speak(ctx.session, EventKind::emote, action);
 }
 
 const Registration me{{.name = "me",

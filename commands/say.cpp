@@ -10,11 +10,8 @@ namespace {
 
 void do_say(CommandContext& ctx, std::string_view text) {
     if (text.empty()) return;
-    std::string line;
-    line.reserve(ctx.session.name().size() + 2 + text.size());
-    line.append(ctx.session.name()).append(": ").append(text);
-    spdlog::info("say {} {}", ctx.room.name(), line);
-    as_chat_room(ctx.room).speak(ctx.session, std::move(line));
+    spdlog::info("say {} {}: {}", ctx.room.name(), ctx.session.name(), text);
+    as_chat_room(ctx.room).speak(ctx.session, EventKind::say, text);
 }
 
 const Registration say{{.name = "say",

@@ -28,9 +28,7 @@ void do_shutdown(CommandContext& ctx, std::string_view args) {
     spdlog::info("shutdown requested by {} in {} s", ctx.session.name(), seconds);
     const auto notice = fmt::format("*** {} is shutting the server down in {} second{}.", ctx.session.name(), seconds,
                                     seconds == 1 ? "" : "s");
-    for (auto* session : ctx.world.sessions()) {
-        if (!session->closing()) session->send(notice);
-    }
+    ctx.world.broadcast_to_sessions(Event{.kind = EventKind::notice, .text = notice});
     auto& world = ctx.world;
     if (seconds == 0) {
         world.request_stop();

@@ -24,10 +24,11 @@ void send_tell(CommandContext& ctx, std::string_view name, std::string_view text
     // Privacy: the log records that a tell happened, not what it said.
     spdlog::info("tell {} -> {}", ctx.session.name(), receiver->name());
     if (!receiver->ignores(ctx.session)) {
-        receiver->send(ctx.session.name() + " tells you: " + std::string{text});
+        receiver->deliver(Event{.kind = EventKind::tell, .actor = ctx.session.name(), .target = receiver->name(), .text = text});
         receiver->set_reply_to(ctx.session.name());
     }
-    ctx.session.send("You tell " + receiver->name() + ": " + std::string{text});
+    ctx.session.deliver(
+        Event{.kind = EventKind::tell_sent, .actor = ctx.session.name(), .target = receiver->name(), .text = text});
 }
 
 namespace {

@@ -1,7 +1,11 @@
-// "who": everyone logged in, in order of login, each with the room they are in.
+// "who": everyone logged in, in order of login, each with the room they are
+// in; and the same for GMCP clients that ask with Comm.Channel.Players.
 #include "rooms/room.hpp"
 #include "src/accounts.hpp"
+#include <vector>
+
 #include "src/command_registry.hpp"
+#include "src/gmcp_handlers.hpp"
 #include "src/session.hpp"
 #include "src/world.hpp"
 
@@ -19,6 +23,22 @@ void do_who(CommandContext& ctx, std::string_view) {
         ctx.session.send(line);
     }
 }
+
+void on_gmcp_players(Session& session, std::string_view) {
+    if (!session.variant().gmcp) return;
+    const auto& users = session.world().users();
+    std::vector<std::string_view> names;
+    std::vector<std::string_view> rooms;
+    names.reserve(users.size());
+    rooms.reserve(users.size());
+    for (const auto* user : users) {
+        names.push_back(user->name());
+        rooms.push_back(user->room() == nullptr ? std::string_view{} : std::string_view{user->room()->name()});
+    }
+    session.deliver(Event{.kind = EventKind::players, .people = names, .rooms = rooms});
+}
+
+const GmcpRegistration gmcp_players{"Comm.Channel.Players", on_gmcp_players};
 
 const Registration who{{.name = "who",
                         .rooms = RoomKind::chat,

@@ -17,7 +17,7 @@ public:
 
     // A say or emote by `speaker`: broadcast (skipping those who ignore the
     // speaker) and kept in the history. The caller logs it.
-    void speak(const Session& speaker, std::string line);
+    void speak(const Session& speaker, EventKind kind, std::string_view text);
 
     // The recent messages, resized to the configured `history_lines` first.
     [[nodiscard]] const History& history();

@@ -1,12 +1,15 @@
 // A room's recent messages (says and emotes) in a bounded ring, oldest
-// first, each with the wall-clock time it was said and who said it. Knows
-// nothing of sessions or rooms; the room records and `history` reads.
+// first, each with the wall-clock time it was said, who said it and what,
+// so each reader sees it rendered for their own client. Knows nothing of
+// sessions or rooms; the room records and `history` reads.
 #pragma once
 
 #include <chrono>
 #include <cstddef>
 #include <string>
 #include <vector>
+
+#include "src/event.hpp"
 
 namespace natter {
 
@@ -16,8 +19,9 @@ public:
 
     struct Entry {
         WallClock::time_point when;
+        EventKind kind;       // say or emote
         std::string speaker;  // the name as it was shown
-        std::string line;     // the line as the room saw it
+        std::string text;     // what was said or done
     };
 
     explicit History(std::size_t capacity) : capacity_{capacity} {}

@@ -5,6 +5,7 @@
 
 #include "src/accounts.hpp"
 #include "src/command_registry.hpp"
+#include "src/render/render.hpp"
 #include "src/session.hpp"
 #include "src/text.hpp"
 #include "src/world.hpp"
@@ -81,13 +82,14 @@ void Room::remove(Session& session) {
     members_.erase(session.room_position_);
 }
 
-void Room::broadcast(std::string_view line, const Session* speaker) {
-    std::string rendered;
-    rendered.reserve(line.size() + 2);
-    rendered.append(line).append("\r\n");
+void Room::broadcast(const Event& event, const Session* speaker) {
+    RenderCache cache{event};
     for (auto* member : members_) {
-        if (speaker == nullptr || !member->ignores(*speaker)) member->send_raw(rendered);
+        if (speaker != nullptr && member->ignores(*speaker)) continue;
+        const auto& bytes = cache.bytes_for(member->variant());
+        if (!bytes.empty()) member->send_raw(bytes);
     }
+    world_.count_broadcast(cache.renders());
 }
 
 }  // namespace natter

@@ -9,6 +9,7 @@
 #include <vector>
 
 #include "src/command.hpp"
+#include "src/event.hpp"
 
 namespace natter {
 
@@ -39,9 +40,9 @@ public:
     virtual void add(Session& session);
     virtual void remove(Session& session);
 
-    // Sends `line` (CR LF appended) to every member, rendered once; members
-    // who ignore `speaker` (when given) are skipped.
-    void broadcast(std::string_view line, const Session* speaker = nullptr);
+    // Sends `event` to every member, rendered once for each variant among
+    // them; members who ignore `speaker` (when given) are skipped.
+    void broadcast(const Event& event, const Session* speaker = nullptr);
 
 protected:
     virtual void on_unknown(Session& session, std::string_view verb) = 0;

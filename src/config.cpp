@@ -79,6 +79,56 @@ std::optional<std::string> read_names(const toml::node& node, std::vector<std::s
     return std::nullopt;
 }
 
+// An MSSP value: any text, sanitised, at most 255 bytes.
+Setter mssp_text(std::string Config::Mssp::*field) {
+    return [=](const toml::node& node, Config& config) -> std::optional<std::string> {
+        std::string s;
+        if (auto why = read_string(node, s)) return why;
+        s = sanitize(s);
+        if (s.size() > 255) return "must be at most 255 characters";
+        config.mssp.*field = std::move(s);
+        return std::nullopt;
+    };
+}
+
+// One [[listeners]] table: port (required), kind, tls, host.
+std::optional<std::string> read_listener(const toml::table& table, std::string_view origin, Config& config) {
+    Config::Listener listener;
+    listener.line = static_cast<std::uint32_t>(table.source().begin.line);
+    bool has_port = false;
+    for (const auto& [key, value] : table) {
+        const auto line = key.source().begin.line;
+        const auto where = fmt::format("{}:{}: [[listeners]] {}", origin, line, key.str());
+        if (key.str() == "port") {
+            std::uint64_t port = 0;
+            if (auto why = read_uint(value, 0, 65535, port)) return fmt::format("{} {}", where, *why);
+            listener.port = static_cast<std::uint16_t>(port);
+            has_port = true;
+        } else if (key.str() == "kind") {
+            const auto kind = value.value<std::string>();
+            if (kind == "telnet") {
+                listener.kind = ListenerKind::telnet;
+            } else if (kind == "mud") {
+                listener.kind = ListenerKind::mud;
+            } else {
+                return fmt::format("{} must be \"telnet\" or \"mud\"", where);
+            }
+        } else if (key.str() == "tls") {
+            if (!value.is_boolean()) return fmt::format("{} must be true or false", where);
+            listener.tls = *value.value<bool>();
+            if (listener.tls) return fmt::format("{}: TLS listeners are not supported by this build", where);
+        } else if (key.str() == "host") {
+            if (auto why = read_string(value, listener.host)) return fmt::format("{} {}", where, *why);
+            if (listener.host.empty()) return fmt::format("{} must be a numeric address", where);
+        } else {
+            return fmt::format("{}:{}: unknown key '{}' in [[listeners]]", origin, line, key.str());
+        }
+    }
+    if (!has_port) return fmt::format("{}:{}: [[listeners]] needs a port", origin, listener.line);
+    config.listeners.push_back(std::move(listener));
+    return std::nullopt;
+}
+
 const std::vector<Key>& keys() {
     static const std::vector<Key> table{
         {"server", "name",
@@ -152,6 +202,12 @@ const std::vector<Key>& keys() {
         {"accounts", "require", bool_key(&Config::accounts, &Config::Accounts::require)},
         {"operators", "names",
          [](const toml::node& n, Config& c) { return read_names(n, c.operators.names, true); }},
+        {"telnet", "mccp", bool_key(&Config::telnet, &Config::Telnet::mccp)},
+        {"telnet", "keepalive_s", uint_key(&Config::telnet, &Config::Telnet::keepalive_s, 0, 86400)},
+        {"mssp", "hostname", mssp_text(&Config::Mssp::hostname)},
+        {"mssp", "contact", mssp_text(&Config::Mssp::contact)},
+        {"mssp", "website", mssp_text(&Config::Mssp::website)},
+        {"mssp", "language", mssp_text(&Config::Mssp::language)},
         {"log", "level",
          [](const toml::node& n, Config& c) -> std::optional<std::string> {
              std::string s;
@@ -195,6 +251,16 @@ Result<Config> parse_config(std::string_view toml_text, std::string_view origin)
     Config config;
     for (const auto& [section_key, section_node] : root) {
         const auto line = section_key.source().begin.line;
+        if (section_key.str() == "listeners") {
+            const auto* tables = section_node.as_array();
+            if (tables == nullptr || !tables->is_array_of_tables()) {
+                return fail(fmt::format("{}:{}: 'listeners' must be tables ([[listeners]])", origin, line));
+            }
+            for (const auto& table : *tables) {
+                if (auto why = read_listener(*table.as_table(), origin, config)) return fail(*why);
+            }
+            continue;
+        }
         if (!is_section(section_key.str())) {
             return fail(fmt::format("{}:{}: unknown section [{}]", origin, line, section_key.str()));
         }
@@ -217,6 +283,16 @@ Result<Config> parse_config(std::string_view toml_text, std::string_view origin)
         }
     }
     return config;
+}
+
+std::string_view listener_kind_name(ListenerKind kind) {
+    switch (kind) {
+    case ListenerKind::telnet:
+        return "telnet";
+    case ListenerKind::mud:
+        return "mud";
+    }
+    return "telnet";
 }
 
 Result<Config> load_config(const std::string& path) {

@@ -11,6 +11,14 @@
 
 namespace natter {
 
+// What a listening port serves (SPEC §7).
+enum class ListenerKind : std::uint8_t {
+    telnet,  // the classic wire: never starts a negotiation, answers what a client offers
+    mud,     // offers the MUD options at connect
+};
+
+[[nodiscard]] std::string_view listener_kind_name(ListenerKind kind);
+
 struct Config {
     struct Server {
         std::string name = "natter";
@@ -57,6 +65,29 @@ struct Config {
     struct Log {
         std::string level = "info";
     } log;
+
+    // More ports beside [server] port, from [[listeners]] tables.
+    struct Listener {
+        std::string host;  // empty: [server] host
+        std::uint16_t port = 0;
+        ListenerKind kind = ListenerKind::telnet;
+        bool tls = false;
+        std::uint32_t line = 0;  // where it was declared, for messages
+    };
+    std::vector<Listener> listeners;
+
+    struct Telnet {
+        bool mccp = false;              // offer MCCP2 compression on mud listeners
+        std::uint32_t keepalive_s = 0;  // IAC NOP after this much silence; 0 = never
+    } telnet;
+
+    // What MUD crawlers are told (MSSP); the name is [server] name.
+    struct Mssp {
+        std::string hostname;
+        std::string contact;
+        std::string website;
+        std::string language = "English";
+    } mssp;
 };
 
 // Parses TOML text; `origin` names the source in error messages

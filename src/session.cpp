@@ -7,6 +7,11 @@
 
 #include "rooms/room.hpp"
 #include "src/accounts.hpp"
+#include "src/gmcp_core.hpp"
+#include "src/gmcp_handlers.hpp"
+#include "src/mssp.hpp"
+#include "src/render/gmcp_messages.hpp"
+#include "src/render/render.hpp"
 #include "src/names.hpp"
 #include "src/password.hpp"
 #include "src/text.hpp"
@@ -14,12 +19,13 @@
 
 namespace natter {
 
-Session::Session(World& world, std::string address)
+Session::Session(World& world, std::string address, ListenerKind kind)
     : world_{world},
       address_{std::move(address)},
       framer_{world.config().limits.line_max_bytes},
       connected_at_{world.now()},
-      last_input_{connected_at_} {
+      last_input_{connected_at_},
+      kind_{kind} {
     world_.attach(*this);
 }
 
@@ -36,6 +42,9 @@ void Session::start() {
         disconnect("refused: banned or locked out");
         return;
     }
+    // A mud listener offers its options in the same write as the welcome,
+    // and never waits for the answers.
+    if (kind_ == ListenerKind::mud) negotiation::offer(profile_for_update(), telnet_, *this, world_.config().telnet.mccp);
     enter(world_.login_room());
 }
 
@@ -99,9 +108,93 @@ void Session::on_telnet_violation(TelnetViolation violation, unsigned char optio
 }
 
 bool Session::telnet_accepts(unsigned char option, TelnetSide side) {
-    // Echo is ours to give up only while a password is typed; everything
-    // else is refused for now.
-    return option == telnet_opt::echo && side == TelnetSide::local && echo_off_;
+    // Echo is ours to give up only while a password is typed.
+    if (option == telnet_opt::echo) return side == TelnetSide::local && echo_off_;
+    return negotiation::accepts(option, side, world_.config().telnet.mccp);
+}
+
+void Session::on_telnet_option(unsigned char option, TelnetSide side, bool enabled) {
+    if (option == telnet_opt::echo) return;  // echo_off_ says what we want
+    negotiation::on_option(profile_for_update(), telnet_, *this, option, side, enabled);
+}
+
+void Session::on_telnet_subnegotiation(unsigned char option, std::string_view payload) {
+    if (closing_) return;
+    negotiation::on_subnegotiation(profile_for_update(), telnet_, *this, option, payload);
+}
+
+ClientProfile& Session::profile_for_update() {
+    if (!profile_) profile_ = std::make_unique<ClientProfile>();
+    return *profile_;
+}
+
+void Session::update_variant() { variant_ = profile_ ? profile_->variant() : plain_variant; }
+
+void Session::on_mssp_requested() { send_raw(mssp_subnegotiation(mssp_variables(world_))); }
+
+void Session::on_gmcp(std::string_view package, std::string_view body) {
+    if (closing_) return;
+    auto& profile = profile_for_update();
+    if (auto reply = gmcp::apply_core(profile, package, body)) {
+        if (!reply->empty()) send_raw(*reply);
+        update_variant();
+        // A client that can log in over GMCP (Mudlet) is told how, while it
+        // has yet to.
+        if (!profile.gmcp_login_offered && room_ == &world_.login_room() && gmcp::listed(profile, "char.login")) {
+            profile.gmcp_login_offered = true;
+            std::string offer;
+            append_gmcp_message("Char.Login.Default", R"({"type":["password-credentials"]})", offer);
+            send_raw(offer);
+        }
+        return;
+    }
+    if (const auto handler = find_gmcp_handler(package)) handler(*this, body);
+}
+
+void Session::on_compression(bool on) {
+    auto& profile = profile_for_update();
+    if (on) {
+        if (profile.mccp.active() || mccp_starting_ || closing_) return;
+        // What was queued before goes plain, in a write of its own; the
+        // marker and the first compressed bytes then go together.
+        profile.compressed.append(outbox_);
+        outbox_.clear();
+        mccp_starting_ = true;
+        world_.mark_pending(*this);
+    } else {
+        mccp_starting_ = false;
+        end_compression();
+    }
+}
+
+void Session::end_compression() {
+    if (!profile_ || !profile_->mccp.active()) return;
+    auto& profile = *profile_;
+    profile.mccp.compress(outbox_, profile.compressed);
+    outbox_.clear();
+    // Plain bytes after the end of the stream wait for a later write:
+    // output() hands out `compressed` until it is empty.
+    profile.mccp.finish(profile.compressed);
+    world_.mark_pending(*this);
+}
+
+std::string& Session::output() {
+    if (!profile_) return outbox_;
+    auto& profile = *profile_;
+    auto& wire = profile.compressed;
+    if (!wire.empty()) return wire;
+    if (mccp_starting_ && !outbox_.empty()) {
+        mccp_starting_ = false;
+        if (!profile.mccp.start(wire)) return outbox_;  // no memory for zlib: stay plain
+    }
+    if (profile.mccp.active()) {
+        if (!outbox_.empty()) {
+            profile.mccp.compress(outbox_, wire);
+            outbox_.clear();
+        }
+        return wire;
+    }
+    return outbox_;
 }
 
 void Session::set_server_echo(bool on) {
@@ -141,9 +234,19 @@ void Session::on_overlong_line() {
 }
 
 void Session::send(std::string_view line) {
+    if (!variant_.plain()) {
+        deliver(Event{.kind = EventKind::system, .text = line});
+        return;
+    }
     if (!make_room_for(line.size() + 2)) return;
     outbox_.append(line).append("\r\n");
     world_.queued(*this, line.size() + 2);
+}
+
+void Session::deliver(const Event& event) {
+    std::string bytes;
+    render(event, variant_, bytes);
+    if (!bytes.empty()) send_raw(bytes);
 }
 
 void Session::send_raw(std::string_view bytes) {
@@ -154,7 +257,7 @@ void Session::send_raw(std::string_view bytes) {
 
 bool Session::make_room_for(std::size_t bytes) {
     if (abandoned_) return false;
-    if (outbox_.size() + in_flight_ + bytes > world_.config().limits.output_buffer_bytes) {
+    if (pending_output() + bytes > world_.config().limits.output_buffer_bytes) {
         // A client that stops reading must not cost memory or hold anyone up.
         abandon("output buffer full");
         return false;
@@ -181,10 +284,17 @@ void Session::disconnect(std::string_view reason) {
     if (closing_ || room_ == &world_.logout_room()) return;
     close_reason_ = reason;
     if (!quiet_) spdlog::info("disconnect {} {} ({})", address_, name_.empty() ? "-" : name_, reason);
+    if (variant_.gmcp) deliver(Event{.kind = EventKind::goodbye, .text = reason});
     enter(world_.logout_room());
 }
 
 void Session::mark_closing() {
+    // The compressed stream ends cleanly before the connection does; one
+    // about to start starts first if it can, so the client sees one whole
+    // stream either way.
+    if (mccp_starting_) static_cast<void>(output());
+    mccp_starting_ = false;
+    end_compression();
     closing_ = true;
     if (close_reason_.empty()) close_reason_ = "logout";
     world_.mark_pending(*this);
@@ -245,7 +355,7 @@ void Session::ask_secret(std::string_view prompt, SecretHandler handler) {
         echo_off_ = true;
         set_server_echo(true);
     }
-    send(prompt);
+    deliver(Event{.kind = EventKind::prompt, .text = prompt});
 }
 
 void Session::hold_input() { holding_input_ = true; }

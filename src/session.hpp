@@ -1,7 +1,8 @@
 // One person's connection as the core sees it: bytes in (telnet, framing,
-// sanitising), lines to the current room, and an outbox the network layer
-// flushes. Never touches a socket; the network layer owns the Session and
-// finds its connection through `link`.
+// sanitising), lines to the current room, events out rendered for this
+// client's variant into an outbox, and the output the network layer sends
+// (compressed when MCCP2 is on). Never touches a socket; the network layer
+// owns the Session and finds its connection through `link`.
 #pragma once
 
 #include <chrono>
@@ -13,20 +14,27 @@
 #include <string_view>
 #include <vector>
 
+#include <memory>
+
+#include "src/client_profile.hpp"
+#include "src/config.hpp"
+#include "src/event.hpp"
 #include "src/flood_gate.hpp"
 #include "src/line_framer.hpp"
+#include "src/render/variant.hpp"
 #include "src/telnet.hpp"
+#include "src/telnet_negotiation.hpp"
 
 namespace natter {
 
 class World;
 class Room;
 
-class Session final : private TelnetListener, private LineSink {
+class Session final : private NegotiationHost, private LineSink {
 public:
     using Clock = std::chrono::steady_clock;
 
-    Session(World& world, std::string address);
+    Session(World& world, std::string address, ListenerKind kind = ListenerKind::telnet);
     ~Session();
     Session(const Session&) = delete;
     Session& operator=(const Session&) = delete;
@@ -40,16 +48,33 @@ public:
     // True (once) when input since the last call went to a password prompt
     // or was held while a password was checked: the caller then wipes the
     // buffer it passed to receive().
+    // Input held a secret that did not come through a password prompt (a
+    // GMCP log-in): the read buffer is wiped as after one.
+    void note_secret_input() { secret_input_ = true; }
     [[nodiscard]] bool took_secret_input() {
         const bool took = secret_input_;
         secret_input_ = false;
         return took;
     }
 
-    // Appends `line` and CR LF to the outbox. `line` must be sanitised text.
+    // A line of server text for this client (a system event): `line` and
+    // CR LF for a plain client. `line` must be sanitised text.
     void send(std::string_view line);
-    // Appends bytes as they are (already CR LF terminated, or telnet commands).
+    // Renders `event` for this client's variant into the outbox.
+    void deliver(const Event& event);
+    // Appends bytes as they are (rendered already, or telnet commands).
     void send_raw(std::string_view bytes);
+
+    // How this client wants events rendered; plain_variant for nc and plain
+    // telnet, whose bytes are the classic ones.
+    [[nodiscard]] const Variant& variant() const { return variant_; }
+    // What natter knows of the client, or nullptr (it told nothing).
+    [[nodiscard]] const ClientProfile* profile() const { return profile_.get(); }
+    // The profile, made on first use (the `client` command sets things in it).
+    [[nodiscard]] ClientProfile& profile_for_update();
+    // Call after changing the profile: the variant follows it.
+    void update_variant();
+    [[nodiscard]] ListenerKind listener_kind() const { return kind_; }
 
     // Leaves the current room (with its notices) and enters `room`.
     void enter(Room& room);
@@ -96,13 +121,22 @@ public:
     bool unignore(std::string_view name);  // false if not ignored
     [[nodiscard]] const std::vector<std::string>& ignored() const { return ignored_; }
 
-    // The network layer's side of the outbox.
+    // Rendered output not yet handed on (tests read it here).
     [[nodiscard]] std::string& outbox() { return outbox_; }
+    // The network layer's side: the bytes to send now, from the front. With
+    // MCCP2 on, the outbox is compressed into it first; the bytes before a
+    // compressed stream starts, and the end of one, go in writes of their
+    // own. The same buffer is returned until it is empty or more output is
+    // made, so what the kernel took is erased from it.
+    [[nodiscard]] std::string& output();
     // Bytes handed to the kernel but not yet confirmed; they count against
     // the output limit together with the outbox.
     void set_bytes_in_flight(std::size_t bytes) { in_flight_ = bytes; }
-    // Output not yet taken by the kernel: the outbox and what is in flight.
-    [[nodiscard]] std::size_t pending_output() const { return outbox_.size() + in_flight_; }
+    // Output not yet taken by the kernel: the outbox, what is compressed and
+    // waiting, and what is in flight.
+    [[nodiscard]] std::size_t pending_output() const {
+        return outbox_.size() + in_flight_ + (profile_ ? profile_->compressed.size() : 0);
+    }
 
     // A number no other session of this world had; slow work keeps it and
     // finds the session again through World::find_session.
@@ -133,6 +167,14 @@ private:
     void on_telnet_command(unsigned char command) override;
     void on_telnet_violation(TelnetViolation violation, unsigned char option, unsigned count) override;
     [[nodiscard]] bool telnet_accepts(unsigned char option, TelnetSide side) override;
+    void on_telnet_option(unsigned char option, TelnetSide side, bool enabled) override;
+    void on_telnet_subnegotiation(unsigned char option, std::string_view payload) override;
+    void on_profile_changed() override { update_variant(); }
+    void on_mssp_requested() override;
+    void on_gmcp(std::string_view package, std::string_view body) override;
+    void on_compression(bool on) override;
+    // Ends compression, if on, with what is queued: before closing.
+    void end_compression();
     void on_line(std::string_view raw) override;
     void on_overlong_line() override;
     // A line past flood control: to the password prompt or the room.
@@ -141,6 +183,8 @@ private:
     bool make_room_for(std::size_t bytes);
 
     World& world_;
+    std::unique_ptr<ClientProfile> profile_;  // made when the client tells something
+    Variant variant_{};
     std::string address_;
     std::string name_;
     Room* room_ = nullptr;
@@ -163,6 +207,8 @@ private:
     bool echo_off_ : 1 = false;  // we asked the client not to echo (IAC WILL ECHO)
     bool authenticated_ : 1 = false;
     bool secret_input_ : 1 = false;  // see took_secret_input()
+    bool mccp_starting_ : 1 = false;  // compression starts with the next output
+    ListenerKind kind_;
     FloodGate flood_gate_;
     std::uint64_t id_ = 0;  // set by World::attach
     SecretHandler secret_handler_;

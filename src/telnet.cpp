@@ -2,6 +2,8 @@
 
 #include <vector>
 
+#include "src/wipe.hpp"
+
 namespace natter {
 namespace {
 
@@ -226,13 +228,11 @@ void Telnet::end_subnegotiation(State& s, TelnetListener& listener) {
         return;
     }
     // The listener reads the payload in place; it must not feed this codec
-    // from inside the call.
+    // from inside the call. A payload may hold a password (a GMCP log-in),
+    // so it is wiped, not just dropped.
     listener.on_telnet_subnegotiation(option, s.payload);
-    if (s.payload.capacity() > kept_payload_capacity) {
-        std::string{}.swap(s.payload);
-    } else {
-        s.payload.clear();
-    }
+    wipe(s.payload);
+    if (s.payload.capacity() > kept_payload_capacity) std::string{}.swap(s.payload);
 }
 
 void Telnet::on_negotiation(State& s, unsigned char verb, unsigned char option, TelnetListener& listener) {

@@ -11,6 +11,7 @@
 #include "rooms/logout_room.hpp"
 #include "src/accounts.hpp"
 #include "src/names.hpp"
+#include "src/render/render.hpp"
 #include "src/session.hpp"
 
 namespace natter {
@@ -70,16 +71,30 @@ Room& World::create_room(std::string name) {
     assert(is_valid_name(name) && find_room(name) == nullptr);
     spdlog::info("room created {}", name);
     chat_rooms_.push_back(std::make_unique<ChatRoom>(*this, std::move(name)));
+    announce_channels();
     return *chat_rooms_.back();
 }
 
 void World::sweep_rooms() {
     sweep_rooms_ = false;
-    std::erase_if(chat_rooms_, [&](const std::unique_ptr<Room>& room) {
+    const auto removed = std::erase_if(chat_rooms_, [&](const std::unique_ptr<Room>& room) {
         if (!room->members().empty() || is_permanent(*room)) return false;
         spdlog::info("room closed {}", room->name());
         return true;
     });
+    if (removed > 0) announce_channels();
+}
+
+void World::announce_channels() {
+    std::vector<std::string_view> rooms;
+    rooms.reserve(chat_rooms_.size());
+    for (const auto& room : chat_rooms_) rooms.push_back(room->name());
+    RenderCache cache{Event{.kind = EventKind::channels, .rooms = rooms}};
+    for (auto* user : users_) {
+        if (!user->variant().structured()) continue;  // nothing to show a plain client
+        const auto& bytes = cache.bytes_for(user->variant());
+        if (!bytes.empty()) user->send_raw(bytes);
+    }
 }
 
 Room& World::main_room() {
@@ -207,14 +222,30 @@ void World::enforce_timeouts() {
     }
 }
 
+void World::broadcast_to_users(const Event& event) {
+    RenderCache cache{event};
+    for (auto* user : users_) {
+        const auto& bytes = cache.bytes_for(user->variant());
+        if (!bytes.empty()) user->send_raw(bytes);
+    }
+    count_broadcast(cache.renders());
+}
+
+void World::broadcast_to_sessions(const Event& event) {
+    RenderCache cache{event};
+    for (auto* session : sessions_) {
+        if (session->closing()) continue;
+        const auto& bytes = cache.bytes_for(session->variant());
+        if (!bytes.empty()) session->send_raw(bytes);
+    }
+    count_broadcast(cache.renders());
+}
+
 void World::shutdown(std::string_view notice) {
     shutting_down_ = true;
+    broadcast_to_sessions(Event{.kind = EventKind::notice, .text = notice});
     const std::vector<Session*> everyone{sessions_.begin(), sessions_.end()};
-    for (auto* session : everyone) {
-        if (session->closing()) continue;
-        session->send(notice);
-        session->disconnect("server shutdown");
-    }
+    for (auto* session : everyone) session->disconnect("server shutdown");
 }
 
 }  // namespace natter

@@ -16,6 +16,7 @@
 #include <vector>
 
 #include "src/config.hpp"
+#include "src/event.hpp"
 #include "src/output_pacer.hpp"
 
 namespace natter {
@@ -76,6 +77,28 @@ public:
     [[nodiscard]] const Accounts& accounts() const { return *accounts_; }
     [[nodiscard]] Background* background() const { return background_; }
     void set_background(Background* background) { background_ = background; }
+    // --- what the world tells crawlers and the benchmarks
+    // The wall-clock time the world was made (MSSP UPTIME).
+    [[nodiscard]] WallClock::time_point started() const { return started_; }
+    // The telnet and MUD ports being listened on, the classic one first
+    // (set by the network layer once bound).
+    [[nodiscard]] const std::vector<std::uint16_t>& telnet_ports() const { return telnet_ports_; }
+    void set_telnet_ports(std::vector<std::uint16_t> ports) { telnet_ports_ = std::move(ports); }
+    // Events sent to more than one session, and how many renders they took
+    // in all: one per distinct variant among each event's receivers.
+    void count_broadcast(std::size_t renders) {
+        ++broadcasts_;
+        renders_ += renders;
+    }
+    [[nodiscard]] std::uint64_t broadcasts() const { return broadcasts_; }
+    [[nodiscard]] std::uint64_t renders() const { return renders_; }
+
+    // Sends `event` to every logged-in user (an announcement), or to every
+    // session that is not closing (a server notice), rendered once per
+    // variant among them.
+    void broadcast_to_users(const Event& event);
+    void broadcast_to_sessions(const Event& event);
+
     // An operator's `shutdown`: the network layer polls this once per loop
     // iteration and then stops as on SIGTERM.
     void request_stop() { stop_requested_ = true; }
@@ -144,6 +167,8 @@ private:
     void apply_limits();
     // Removes created rooms left empty (see room_emptied).
     void sweep_rooms();
+    // Tells the clients that show structure which rooms there are now.
+    void announce_channels();
 
     Config config_;
     std::function<Clock::time_point()> clock_ = [] { return Clock::now(); };
@@ -169,6 +194,10 @@ private:
     std::unordered_map<std::uint64_t, Session*> sessions_by_id_;
     std::uint64_t last_session_id_ = 0;
     bool stop_requested_ = false;
+    WallClock::time_point started_ = WallClock::now();
+    std::vector<std::uint16_t> telnet_ports_;
+    std::uint64_t broadcasts_ = 0;
+    std::uint64_t renders_ = 0;
 };
 
 template <class F>

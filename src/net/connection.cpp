@@ -37,11 +37,11 @@ constexpr std::size_t retained_outbox_bytes = 2048;
 
 }  // namespace
 
-Connection::Connection(Server& server, uv_stream_t* listener)
+Connection::Connection(Server& server, uv_stream_t* listener, ListenerKind kind)
     : server_{server},
       handle_{},
       accept_status_{init_and_accept(server.loop(), listener, handle_)},
-      session_{server.world(), peer_address(handle_, accept_status_)} {
+      session_{server.world(), peer_address(handle_, accept_status_), kind} {
     handle_.data = this;
     session_.link = this;
 }
@@ -96,7 +96,7 @@ void Connection::on_read(uv_stream_t* stream, ssize_t nread, const uv_buf_t* buf
 
 std::span<const char> Connection::sendable() {
     if (closing_started_ || write_) return {};
-    return session_.outbox();
+    return session_.output();
 }
 
 int Connection::try_write(std::span<const char> bytes) {
@@ -111,7 +111,7 @@ int Connection::fd() const {
 }
 
 void Connection::sent(int result) {
-    auto& outbox = session_.outbox();
+    auto& outbox = session_.output();
     if (result > 0) outbox.erase(0, static_cast<std::size_t>(result));
     // A burst leaves a big buffer behind; with thousands of clients the
     // buffers kept for the next burst would outweigh everything else.
@@ -119,7 +119,7 @@ void Connection::sent(int result) {
 }
 
 void Connection::after_send(int result) {
-    auto& outbox = session_.outbox();
+    auto& outbox = session_.output();
     if (result < 0 && result != UV_EAGAIN) {
         outbox.clear();
         session_.disconnect(uv_strerror(result));
@@ -145,7 +145,7 @@ void Connection::after_send(int result) {
 
 void Connection::close_if_done() {
     if (closing_started_) return;
-    if (session_.closing() && (session_.abandoned() || (session_.outbox().empty() && !write_))) begin_close();
+    if (session_.closing() && (session_.abandoned() || (session_.pending_output() == 0 && !write_))) begin_close();
 }
 
 void Connection::flush_early() {
@@ -155,7 +155,7 @@ void Connection::flush_early() {
 void Connection::sent_early(int result) {
     sent(result);
     if (result < 0 && result != UV_EAGAIN) {
-        session_.outbox().clear();
+        session_.output().clear();
         server_.world().defer_disconnect(session_, uv_strerror(result));
     }
 }
@@ -193,6 +193,7 @@ void Connection::on_shutdown(uv_shutdown_t* request, int) noexcept {
 }
 
 void Connection::abort() {
+    session_.output().clear();
     session_.outbox().clear();
     if (!session_.closing()) session_.disconnect("server shutdown");
     close_now();
@@ -213,7 +214,7 @@ OutputPacer::Sample Connection::pacing_sample() {
     session_.set_bytes_in_flight(queued);
     int unacknowledged = 0;
     if (::ioctl(fd(), TIOCOUTQ, &unacknowledged) != 0) unacknowledged = 0;
-    return {.pending = session_.outbox().size() + queued,
+    return {.pending = session_.pending_output(),
             .in_loop_queue = queued,
             .unacknowledged = static_cast<std::size_t>(std::max(unacknowledged, 0))};
 }

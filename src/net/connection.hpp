@@ -20,7 +20,7 @@ class Server;
 class Connection {
 public:
     // Accepts the pending connection on `listener`; check accepted().
-    Connection(Server& server, uv_stream_t* listener);
+    Connection(Server& server, uv_stream_t* listener, ListenerKind kind);
     Connection(const Connection&) = delete;
     Connection& operator=(const Connection&) = delete;
 

@@ -57,23 +57,20 @@ Result<void> Server::start() {
     world_.set_background(&background_);
 
     const auto& config = world_.config();
+    // The classic port first, then the [[listeners]] tables.
     const std::string host = overrides_.host.value_or(config.server.host);
-    const std::uint16_t port = overrides_.port.value_or(config.server.port);
-    auto address = resolve_numeric(host, port);
-    if (!address) return tl::unexpected{address.error()};
-
-    uv_tcp_init(&loop_, &listener_);
-    listener_.data = this;
-    listening_ = true;
-    int status = uv_tcp_bind(&listener_, reinterpret_cast<const sockaddr*>(&*address), 0);
-    if (status == 0) status = uv_listen(reinterpret_cast<uv_stream_t*>(&listener_), listen_backlog, &Server::on_connection);
-    if (status != 0) return fail(fmt::format("cannot listen on {}:{}: {}", host, port, uv_strerror(status)));
-
-    sockaddr_storage bound{};
-    int length = sizeof bound;
-    uv_tcp_getsockname(&listener_, reinterpret_cast<sockaddr*>(&bound), &length);
-    port_ = ntohs(bound.ss_family == AF_INET6 ? reinterpret_cast<sockaddr_in6*>(&bound)->sin6_port
-                                              : reinterpret_cast<sockaddr_in*>(&bound)->sin_port);
+    if (auto opened = listen(host, overrides_.port.value_or(config.server.port), ListenerKind::telnet); !opened) {
+        return opened;
+    }
+    for (const auto& listener : config.listeners) {
+        if (auto opened = listen(listener.host.empty() ? host : listener.host, listener.port, listener.kind); !opened) {
+            return opened;
+        }
+    }
+    port_ = listeners_.front()->port;
+    std::vector<std::uint16_t> ports;
+    for (const auto& listener : listeners_) ports.push_back(listener->port);
+    world_.set_telnet_ports(std::move(ports));
 
     uv_prepare_init(&loop_, &prepare_);
     prepare_.data = this;
@@ -107,6 +104,10 @@ Result<void> Server::start() {
     compute_descriptor_budget();  // after the ring: it holds a descriptor
     world_.set_early_flush([](Session& session) { static_cast<Connection*>(session.link)->flush_early(); },
                            [this] { flush_early_all(); });
+    for (std::size_t i = 1; i < listeners_.size(); ++i) {
+        spdlog::info("{} listener on {}:{}", listener_kind_name(listeners_[i]->kind), listeners_[i]->host,
+                     listeners_[i]->port);
+    }
     spdlog::info("{} listening on {}:{}", config.server.name, host, port_);
     flush_log();
     return {};
@@ -118,8 +119,40 @@ int Server::run() {
     return 0;
 }
 
-void Server::on_connection(uv_stream_t* listener, int status) noexcept {
-    auto& self = *static_cast<Server*>(listener->data);
+Result<void> Server::listen(const std::string& host, std::uint16_t port, ListenerKind kind) {
+    auto address = resolve_numeric(host, port);
+    if (!address) return tl::unexpected{address.error()};
+    auto& listener = *listeners_.emplace_back(std::make_unique<Listener>());
+    listener.server = this;
+    listener.kind = kind;
+    listener.host = host;
+    uv_tcp_init(&loop_, &listener.handle);
+    listener.handle.data = &listener;
+    listener.open = true;
+    int status = uv_tcp_bind(&listener.handle, reinterpret_cast<const sockaddr*>(&*address), 0);
+    if (status == 0) {
+        status = uv_listen(reinterpret_cast<uv_stream_t*>(&listener.handle), listen_backlog, &Server::on_connection);
+    }
+    if (status != 0) return fail(fmt::format("cannot listen on {}:{}: {}", host, port, uv_strerror(status)));
+    sockaddr_storage bound{};
+    int length = sizeof bound;
+    uv_tcp_getsockname(&listener.handle, reinterpret_cast<sockaddr*>(&bound), &length);
+    listener.port = ntohs(bound.ss_family == AF_INET6 ? reinterpret_cast<sockaddr_in6*>(&bound)->sin6_port
+                                                      : reinterpret_cast<sockaddr_in*>(&bound)->sin_port);
+    return {};
+}
+
+void Server::close_listeners() {
+    for (auto& listener : listeners_) {
+        auto* handle = reinterpret_cast<uv_handle_t*>(&listener->handle);
+        if (listener->open && !uv_is_closing(handle)) uv_close(handle, nullptr);
+        listener->open = false;
+    }
+}
+
+void Server::on_connection(uv_stream_t* stream, int status) noexcept {
+    auto& listener = *static_cast<Listener*>(stream->data);
+    auto& self = *listener.server;
     if (status == UV_EMFILE || status == UV_ENFILE) {
         // libuv has already accepted and closed the waiting connections with
         // its spare descriptor, so this does not spin.
@@ -130,11 +163,11 @@ void Server::on_connection(uv_stream_t* listener, int status) noexcept {
         spdlog::warn("accept failed: {}", uv_strerror(status));
         return;
     }
-    self.accept_one();
+    self.accept_one(listener);
 }
 
-void Server::accept_one() {
-    auto* connection = new Connection{*this, reinterpret_cast<uv_stream_t*>(&listener_)};
+void Server::accept_one(Listener& listener) {
+    auto* connection = new Connection{*this, reinterpret_cast<uv_stream_t*>(&listener.handle), listener.kind};
     ++connections_;
     if (!connection->accepted()) {
         connection->abort();
@@ -333,10 +366,8 @@ void Server::begin_shutdown() {
     if (shutting_down_) return;
     shutting_down_ = true;
     spdlog::info("shutting down ({} connections)", connections_);
-    if (listening_) {
-        uv_close(reinterpret_cast<uv_handle_t*>(&listener_), nullptr);
-        listening_ = false;
-    }
+    spdlog::info("{} events sent to more than one session, rendered {} times", world_.broadcasts(), world_.renders());
+    close_listeners();
     world_.shutdown(shutdown_notice);
     // Peers that will not take their last bytes get a bounded wait.
     uv_timer_start(&drain_timer_, &Server::on_drain_timeout, shutdown_drain_ms, 0);
@@ -355,10 +386,7 @@ void Server::close_own_handles() {
         auto* h = reinterpret_cast<uv_handle_t*>(handle);
         if (!uv_is_closing(h)) uv_close(h, nullptr);
     };
-    if (listening_) {
-        close(&listener_);
-        listening_ = false;
-    }
+    close_listeners();
     if (prepare_.loop != nullptr) close(&prepare_);
     for (auto* signal : {&sigint_, &sigterm_, &sighup_}) {
         if (signal->loop != nullptr) close(signal);

@@ -68,7 +68,18 @@ private:
     static void on_tick(uv_timer_t* timer) noexcept;
     static void on_pacing_timer(uv_timer_t* timer) noexcept;
 
-    void accept_one();
+    // One listening socket and what it serves.
+    struct Listener {
+        uv_tcp_t handle{};
+        Server* server = nullptr;
+        ListenerKind kind = ListenerKind::telnet;
+        std::string host;
+        std::uint16_t port = 0;  // as bound
+        bool open = false;
+    };
+    [[nodiscard]] Result<void> listen(const std::string& host, std::uint16_t port, ListenerKind kind);
+    void close_listeners();
+    void accept_one(Listener& listener);
     // Why a new connection from `address` may not stay, or nullptr.
     [[nodiscard]] const char* refusal_for(const std::string& address, bool out_of_descriptors) const;
     // Logs the start and the end of an episode of running out of descriptors.
@@ -98,7 +109,7 @@ private:
     std::string config_path_;
     ListenOverrides overrides_;
     uv_loop_t loop_{};
-    uv_tcp_t listener_{};
+    std::vector<std::unique_ptr<Listener>> listeners_;  // the classic port first
     uv_prepare_t prepare_{};
     uv_signal_t sigint_{};
     uv_signal_t sigterm_{};
@@ -131,7 +142,6 @@ private:
     std::size_t descriptor_budget_ = 0;
     std::size_t refused_for_descriptors_ = 0;  // > 0: in an episode
     bool loop_ready_ = false;
-    bool listening_ = false;
     bool shutting_down_ = false;
 };
 

@@ -25,11 +25,13 @@ History::WallClock::time_point at(std::chrono::seconds since_midnight) {
 
 Lines lines_of(const History& history) {
     Lines out;
-    for (std::size_t i = 0; i < history.size(); ++i) out.push_back(history[i].line);
+    for (std::size_t i = 0; i < history.size(); ++i) out.push_back(history[i].text);
     return out;
 }
 
-void add(History& history, const std::string& line) { history.add({.when = at(0s), .speaker = "x", .line = line}); }
+void add(History& history, const std::string& text) {
+    history.add({.when = at(0s), .kind = EventKind::say, .speaker = "x", .text = text});
+}
 
 // Two permanent rooms and the given history length.
 Config history_config(std::uint32_t lines) {

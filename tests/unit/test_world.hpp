@@ -78,8 +78,8 @@ public:
     explicit TestWorld(Config config = test_config()) : world{std::move(config)} {}
 
     // A new connection in the LoginRoom; its welcome is left in the outbox.
-    Session& connect(std::string address = "127.0.0.1") {
-        auto& session = *sessions_.emplace_back(std::make_unique<Session>(world, std::move(address)));
+    Session& connect(std::string address = "127.0.0.1", ListenerKind kind = ListenerKind::telnet) {
+        auto& session = *sessions_.emplace_back(std::make_unique<Session>(world, std::move(address), kind));
         session.start();
         return session;
     }
