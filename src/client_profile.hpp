@@ -6,6 +6,7 @@
 // TelnetNegotiation's.
 #pragma once
 
+#include <chrono>
 #include <cstdint>
 #include <optional>
 #include <string>
@@ -79,6 +80,7 @@ struct ClientProfile {
     std::uint8_t charset_phase = 0;  // TelnetNegotiation's
     bool mssp = false;         // the client asked for MSSP
     bool gmcp_login_offered = false;  // Char.Login.Default was sent
+    std::chrono::steady_clock::time_point last_keepalive{};  // the last IAC NOP
 
     // --- set by the user
     ClientSettings settings;

@@ -128,6 +128,14 @@ ClientProfile& Session::profile_for_update() {
     return *profile_;
 }
 
+void Session::keep_alive(Clock::time_point now, std::chrono::seconds after) {
+    if (!profile_ || !profile_->mud_client || closing_) return;
+    if (now - last_input_ < after || now - profile_->last_keepalive < after) return;
+    profile_->last_keepalive = now;
+    constexpr char nop[] = {'\xFF', '\xF1'};
+    send_raw({nop, sizeof nop});
+}
+
 void Session::update_variant() { variant_ = profile_ ? profile_->variant() : plain_variant; }
 
 void Session::on_mssp_requested() { send_raw(mssp_subnegotiation(mssp_variables(world_))); }

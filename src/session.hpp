@@ -75,6 +75,10 @@ public:
     // Call after changing the profile: the variant follows it.
     void update_variant();
     [[nodiscard]] ListenerKind listener_kind() const { return kind_; }
+    // Sends IAC NOP when nothing came in for `after` and no NOP went out in
+    // as long, to a MUD client only (nc would print it): keeps routers that
+    // drop silent connections from dropping this one.
+    void keep_alive(Clock::time_point now, std::chrono::seconds after);
 
     // Leaves the current room (with its notices) and enters `room`.
     void enter(Room& room);

@@ -197,8 +197,10 @@ void World::enforce_timeouts() {
     using std::chrono::seconds;
     const auto now = this->now();
     const auto& limits = config_.limits;
+    const seconds keepalive{config_.telnet.keepalive_s};
     for (auto* session : sessions_) {
         if (session->closing() || session->room() == nullptr) continue;
+        if (keepalive.count() > 0) session->keep_alive(now, keepalive);
         const auto kind = session->room()->kind();
         if (kind == RoomKind::login && limits.login_timeout_s > 0 &&
             now - session->connected_at() >= seconds{limits.login_timeout_s}) {

@@ -238,3 +238,62 @@ TEST_CASE("Config: a missing file is an error naming it") {
 }
 
 }  // namespace natter
+
+namespace natter {
+
+TEST_CASE("Config: [[listeners]] tables give more ports, each with its kind and host") {
+    const auto result = parse_config(
+        "[[listeners]]\nport = 4000\nkind = \"mud\"\n\n[[listeners]]\nport = 2323\nhost = \"127.0.0.1\"\n", "test.toml");
+    REQUIRE(result.has_value());
+    REQUIRE(result->listeners.size() == 2);
+    CHECK(result->listeners[0].port == 4000);
+    CHECK(result->listeners[0].kind == ListenerKind::mud);
+    CHECK(result->listeners[0].host.empty());
+    CHECK(result->listeners[1].port == 2323);
+    CHECK(result->listeners[1].kind == ListenerKind::telnet);
+    CHECK(result->listeners[1].host == "127.0.0.1");
+    CHECK(parse_config("", "test.toml")->listeners.empty());
+}
+
+TEST_CASE("Config: a bad [[listeners]] table is an error naming the line and the key") {
+    struct Case {
+        const char* toml;
+        const char* needle;
+    };
+    for (const auto& c : {Case{"[[listeners]]\nkind = \"mud\"\n", "needs a port"},
+                          Case{"[[listeners]]\nport = 4000\nkind = \"gopher\"\n", "kind"},
+                          Case{"[[listeners]]\nport = 99999\n", "port"},
+                          Case{"[[listeners]]\nport = 4000\ncolour = 1\n", "colour"},
+                          Case{"[[listeners]]\nport = 4000\nhost = \"\"\n", "host"},
+                          Case{"[[listeners]]\nport = 4000\ntls = 1\n", "tls"},
+                          Case{"listeners = 4\n", "listeners"}}) {
+        CAPTURE(c.toml);
+        const auto message = error_of(c.toml);
+        CHECK(contains(message, "test.toml:"));
+        CHECK(contains(message, c.needle));
+    }
+}
+
+TEST_CASE("Config: [telnet] and [mssp] keys parse, with their defaults") {
+    const auto defaults = parse_config("", "test.toml");
+    REQUIRE(defaults.has_value());
+    CHECK_FALSE(defaults->telnet.mccp);
+    CHECK(defaults->telnet.keepalive_s == 0);
+    CHECK(defaults->mssp.language == "English");
+    CHECK(defaults->mssp.hostname.empty());
+    const auto result = parse_config("[telnet]\nmccp = true\nkeepalive_s = 30\n[mssp]\nhostname = \"chat.example.org\"\n"
+                                     "contact = \"ops@example.org\"\nwebsite = \"https://example.org\"\n"
+                                     "language = \"Deutsch\"\n",
+                                     "test.toml");
+    REQUIRE(result.has_value());
+    CHECK(result->telnet.mccp);
+    CHECK(result->telnet.keepalive_s == 30);
+    CHECK(result->mssp.hostname == "chat.example.org");
+    CHECK(result->mssp.contact == "ops@example.org");
+    CHECK(result->mssp.website == "https://example.org");
+    CHECK(result->mssp.language == "Deutsch");
+    CHECK(contains(error_of("[telnet]\nkeepalive_s = -1\n"), "keepalive_s"));
+    CHECK(contains(error_of("[mssp]\nhostname = 3\n"), "hostname"));
+}
+
+}  // namespace natter

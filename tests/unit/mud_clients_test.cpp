@@ -537,4 +537,37 @@ TEST_CASE("MUD clients: a compressed stream ends with Z_FINISH before the connec
     CHECK_FALSE(s.profile()->mccp.active());
 }
 
+TEST_CASE("MUD clients: IAC NOP keeps a silent MUD client's connection alive, never nc's") {
+    auto config = test::test_config();
+    config.telnet.keepalive_s = 30;
+    config.limits.idle_timeout_s = 0;
+    test::TestWorld t{config};
+    World::Clock::time_point now{std::chrono::hours{1}};
+    t.world.set_clock([&] { return now; });
+    auto& mud = t.connect();
+    mud.receive(verb(will, telnet_opt::naws));
+    test::TestWorld::type(mud, "login Mud");
+    auto& nc = t.login("nc");
+    t.clear_all();
+    const std::string nop = bytes({iac, 241});
+    now += std::chrono::seconds{29};
+    t.world.enforce_timeouts();
+    CHECK(test::take_bytes(mud).empty());
+    now += std::chrono::seconds{1};
+    t.world.enforce_timeouts();
+    CHECK(test::take_bytes(mud) == nop);
+    t.world.enforce_timeouts();  // not again at once
+    CHECK(test::take_bytes(mud).empty());
+    now += std::chrono::seconds{30};
+    t.world.enforce_timeouts();
+    CHECK(test::take_bytes(mud) == nop);
+    CHECK(test::take_bytes(nc).empty());
+    // Input resets the clock.
+    test::TestWorld::type(mud, "look");
+    test::take_bytes(mud);
+    now += std::chrono::seconds{20};
+    t.world.enforce_timeouts();
+    CHECK(test::take_bytes(mud).empty());
+}
+
 }  // namespace natter
