@@ -36,14 +36,15 @@ Names verbs_for(RoomKind kind) {
 }  // namespace
 
 TEST_CASE("CommandRegistry: the login room has exactly its documented commands") {
-    CHECK(names_for(RoomKind::login) == Names{"help", "login", "logout", "register"});
+    CHECK(names_for(RoomKind::login) == Names{"help", "login", "logout", "register", "version"});
 }
 
 TEST_CASE("CommandRegistry: the chat room has exactly its documented commands") {
     CHECK(names_for(RoomKind::chat) == Names{"announce", "ban",   "help",     "history", "ignore",
                                              "join",     "kick",  "logout",   "look",    "me",
                                              "password", "register", "reply", "rooms",   "say",
-                                             "shutdown", "tell",  "unban",    "unignore", "who"});
+                                             "shutdown", "tell",  "unban",    "unignore", "version",
+                                             "who"});
 }
 
 TEST_CASE("CommandRegistry: the logout room has no commands") { CHECK(names_for(RoomKind::logout).empty()); }
@@ -54,7 +55,8 @@ TEST_CASE("CommandRegistry: every command is registered exactly once") {
     std::sort(all.begin(), all.end());
     CHECK(all == Names{"announce", "ban",      "help",     "history", "ignore",  "join",  "kick",
                        "login",    "logout",   "look",     "me",      "password", "register", "reply",
-                       "rooms",    "say",      "shutdown", "tell",    "unban",   "unignore", "who"});
+                       "rooms",    "say",      "shutdown", "tell",    "unban",   "unignore", "version",
+                       "who"});
 }
 
 TEST_CASE("CommandRegistry: no verb or alias is registered twice in a room kind") {
