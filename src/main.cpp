@@ -75,7 +75,7 @@ int main(int argc, char** argv) {
         limit.rlim_cur = limit.rlim_max;
         setrlimit(RLIMIT_NOFILE, &limit);
     }
-    natter::init_logging(config->log.level);
+    natter::init_logging(config->log.level, config->log.format);
 
     natter::World world{std::move(*config)};
     // Before the loop runs, so waiting for the disk here delays no one.
