@@ -220,6 +220,19 @@ const std::vector<Key>& keys() {
              }
              return "must be one of trace, debug, info, warn, error, critical, off";
          }},
+        {"log", "format",
+         [](const toml::node& n, Config& c) -> std::optional<std::string> {
+             std::string s;
+             if (auto why = read_string(n, s)) return why;
+             if (s == "text") {
+                 c.log.format = Config::Log::Format::text;
+             } else if (s == "json") {
+                 c.log.format = Config::Log::Format::json;
+             } else {
+                 return "must be \"text\" or \"json\"";
+             }
+             return std::nullopt;
+         }},
     };
     return table;
 }

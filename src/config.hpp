@@ -63,7 +63,9 @@ struct Config {
     } operators;
 
     struct Log {
+        enum class Format { text, json };
         std::string level = "info";
+        Format format = Format::text;  // json: one object per line, for log shippers; read at start
     } log;
 
     // More ports beside [server] port, from [[listeners]] tables.

@@ -7,8 +7,11 @@
 #include <mutex>
 #include <string>
 
+#include <spdlog/pattern_formatter.h>
 #include <spdlog/sinks/base_sink.h>
 #include <spdlog/spdlog.h>
+
+#include "src/json_log_formatter.hpp"
 
 namespace natter {
 namespace {
@@ -41,11 +44,18 @@ private:
 
 }  // namespace
 
-void init_logging(std::string_view level) {
+void init_logging(std::string_view level, Config::Log::Format format) {
     auto logger = std::make_shared<spdlog::logger>("natter", std::make_shared<BufferedStdoutSink>());
-    logger->set_pattern("[%Y-%m-%d %H:%M:%S.%e] [%l] %v");
+    logger->set_formatter(make_log_formatter(format));
     spdlog::set_default_logger(std::move(logger));
     set_log_level(level);
+}
+
+std::unique_ptr<spdlog::formatter> make_log_formatter(Config::Log::Format format) {
+    if (format == Config::Log::Format::json) return std::make_unique<JsonLogFormatter>();
+    // UTC with a Z, so lines from machines in different zones sort together.
+    return std::make_unique<spdlog::pattern_formatter>("[%Y-%m-%dT%H:%M:%S.%eZ] [%l] %v",
+                                                       spdlog::pattern_time_type::utc);
 }
 
 void set_log_level(std::string_view level) {

@@ -14,6 +14,7 @@
 #include "src/config.hpp"
 #include "src/log.hpp"
 #include "src/net/server.hpp"
+#include "src/version.hpp"
 #include "src/world.hpp"
 
 namespace {
@@ -32,9 +33,10 @@ int main(int argc, char** argv) {
     app.add_option("--check-config", check_path, "validate a configuration file and exit");
     app.add_option("--host", host, "address to listen on (overrides [server] host)");
     app.add_option("--port", port, "port to listen on, 0 for any free one (overrides [server] port)");
+    app.set_version_flag("--version", "natterd " + natter::version_line(), "print the version and exit");
     try {
         app.parse(argc, argv);
-    } catch (const CLI::CallForHelp& e) {
+    } catch (const CLI::Success& e) {  // --help or --version: printed, exit 0
         return app.exit(e);
     } catch (const CLI::ParseError& e) {
         app.exit(e);
@@ -73,7 +75,7 @@ int main(int argc, char** argv) {
         limit.rlim_cur = limit.rlim_max;
         setrlimit(RLIMIT_NOFILE, &limit);
     }
-    natter::init_logging(config->log.level);
+    natter::init_logging(config->log.level, config->log.format);
 
     natter::World world{std::move(*config)};
     // Before the loop runs, so waiting for the disk here delays no one.

@@ -4,6 +4,7 @@
 
 #include "src/telnet.hpp"
 #include "src/text.hpp"
+#include "src/version.hpp"
 #include "src/world.hpp"
 
 namespace natter {
@@ -26,7 +27,7 @@ std::vector<MsspVariable> mssp_variables(const World& world) {
         {"NAME", value_text(config.server.name)},
         {"PLAYERS", std::to_string(world.users().size())},
         {"UPTIME", std::to_string(started)},
-        {"CODEBASE", "natter"},
+        {"CODEBASE", "natter " + std::string{version()}},
     };
     // Most important last: the MUD port, if there is one.
     for (const auto port : world.telnet_ports()) v.push_back({"PORT", std::to_string(port)});

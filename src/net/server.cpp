@@ -110,6 +110,7 @@ Result<void> Server::start() {
     }
     spdlog::info("{} listening on {}:{}", config.server.name, host, port_);
     flush_log();
+    notifier_.ready(fmt::format("listening on {}:{}", host, port_));
     return {};
 }
 
@@ -236,7 +237,9 @@ void Server::forget(Connection& connection) {
 }
 
 void Server::on_tick(uv_timer_t* timer) noexcept {
-    static_cast<Server*>(timer->data)->world_.enforce_timeouts();
+    auto& self = *static_cast<Server*>(timer->data);
+    self.world_.enforce_timeouts();
+    self.notifier_.watchdog();
 }
 
 void Server::on_prepare(uv_prepare_t* prepare) noexcept {
@@ -356,7 +359,9 @@ void Server::flush_early_all() {
 void Server::on_signal(uv_signal_t* signal, int signum) noexcept {
     auto& self = *static_cast<Server*>(signal->data);
     if (signum == SIGHUP) {
+        self.notifier_.reloading();
         self.reload();
+        self.notifier_.ready();  // also after a failed reload: the old configuration serves on
     } else {
         self.begin_shutdown();
     }
@@ -365,6 +370,7 @@ void Server::on_signal(uv_signal_t* signal, int signum) noexcept {
 void Server::begin_shutdown() {
     if (shutting_down_) return;
     shutting_down_ = true;
+    notifier_.stopping();
     spdlog::info("shutting down ({} connections)", connections_);
     spdlog::info("{} events sent to more than one session, rendered {} times", world_.broadcasts(), world_.renders());
     close_listeners();

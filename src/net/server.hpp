@@ -16,6 +16,7 @@
 
 #include "src/error.hpp"
 #include "src/net/batch_sender.hpp"
+#include "src/net/service_notifier.hpp"
 #include "src/net/thread_pool_background.hpp"
 #include "src/world.hpp"
 
@@ -120,6 +121,7 @@ private:
     ThreadPoolBackground background_{&loop_};  // hashing and database work; installed in the World
     std::array<char, 64 * 1024> read_buffer_;
     std::unique_ptr<BatchSender> batch_sender_;  // null: write socket by socket
+    ServiceNotifier notifier_ = ServiceNotifier::from_environment();  // systemd; idle without it
     // Reused every iteration. The early flush has its own: it may run while
     // flush_batch is applying its results.
     std::vector<Connection*> flushing_;

@@ -79,8 +79,8 @@ TEST_CASE("Shutdown: the log records connections, logins, chat lines and disconn
     for (std::string line; std::getline(in, line);) lines.push_back(line);
     REQUIRE_FALSE(lines.empty());
 
-    // spdlog's default pattern: [2026-11-22 12:00:00.123] [info] ...
-    const std::regex stamped{R"(^\[\d{4}-\d\d-\d\d \d\d:\d\d:\d\d\.\d{3}\] \[\w+\] .*)"};
+    // The text format, in UTC: [2026-11-22T12:00:00.123Z] [info] ...
+    const std::regex stamped{R"(^\[\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d\.\d{3}Z\] \[\w+\] .*)"};
     for (const auto& line : lines) {
         CAPTURE(line);
         CHECK(std::regex_match(line, stamped));

@@ -36,14 +36,15 @@ Names verbs_for(RoomKind kind) {
 }  // namespace
 
 TEST_CASE("CommandRegistry: the login room has exactly its documented commands") {
-    CHECK(names_for(RoomKind::login) == Names{"client", "help", "login", "logout", "mssp-request", "register"});
+    CHECK(names_for(RoomKind::login) ==
+          Names{"client", "help", "login", "logout", "mssp-request", "register", "version"});
 }
 
 TEST_CASE("CommandRegistry: the chat room has exactly its documented commands") {
     CHECK(names_for(RoomKind::chat) == Names{"announce", "ban",      "client", "help",  "history", "ignore",
                                              "join",     "kick",     "logout", "look",  "me",      "password",
                                              "register", "reply",    "rooms",  "say",   "shutdown", "tell",
-                                             "unban",    "unignore", "who"});
+                                             "unban",    "unignore", "version", "who"});
 }
 
 TEST_CASE("CommandRegistry: the logout room has no commands") { CHECK(names_for(RoomKind::logout).empty()); }
@@ -55,7 +56,7 @@ TEST_CASE("CommandRegistry: every command is registered exactly once") {
     CHECK(all == Names{"announce", "ban",      "client",   "help",         "history",  "ignore", "join",
                        "kick",     "login",    "logout",   "look",         "me",       "mssp-request",
                        "password", "register", "reply",    "rooms",        "say",      "shutdown", "tell",
-                       "unban",    "unignore", "who"});
+                       "unban",    "unignore", "version",  "who"});
 }
 
 TEST_CASE("CommandRegistry: no verb or alias is registered twice in a room kind") {

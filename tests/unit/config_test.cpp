@@ -53,6 +53,7 @@ TEST_CASE("Config: an empty file gives the documented defaults") {
     CHECK_FALSE(c.accounts.require);
     CHECK(c.operators.names.empty());
     CHECK(c.log.level == "info");
+    CHECK(c.log.format == Config::Log::Format::text);
 }
 
 TEST_CASE("Config: every documented key parses") {
@@ -91,6 +92,7 @@ names = ["alice", "Bob"]
 
 [log]
 level = "debug"
+format = "json"
 )",
                                      "test.toml");
     REQUIRE_MESSAGE(result.has_value(), result.error().message);
@@ -118,6 +120,7 @@ level = "debug"
     CHECK(c.accounts.require);
     CHECK(c.operators.names == Lines{"alice", "Bob"});
     CHECK(c.log.level == "debug");
+    CHECK(c.log.format == Config::Log::Format::json);
 }
 
 TEST_CASE("Config: the shipped config/natter.toml parses") {
@@ -169,6 +172,7 @@ TEST_CASE("Config: wrong types are rejected with the key named") {
                           Case{"[accounts]\nrequire = \"no\"\n", "require"},
                           Case{"[operators]\nnames = \"alice\"\n", "names"},
                           Case{"[log]\nlevel = 3\n", "level"},
+                          Case{"[log]\nformat = true\n", "format"},
                           Case{"server = 3\n", "server"}}) {
         CAPTURE(c.toml);
         const auto message = error_of(c.toml);
@@ -193,7 +197,8 @@ TEST_CASE("Config: out-of-range values are rejected with the key named") {
                           Case{"[rooms]\npermanent = []\n", "permanent"},
                           Case{"[rooms]\npermanent = [\"no spaces\"]\n", "permanent"},
                           Case{"[operators]\nnames = [\"1bad\"]\n", "names"},
-                          Case{"[log]\nlevel = \"loud\"\n", "level"}}) {
+                          Case{"[log]\nlevel = \"loud\"\n", "level"},
+                          Case{"[log]\nformat = \"xml\"\n", "format"}}) {
         CAPTURE(c.toml);
         const auto message = error_of(c.toml);
         CHECK(contains(message, "test.toml:2"));
