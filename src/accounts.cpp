@@ -135,7 +135,7 @@ void Accounts::create(std::string name, std::string& password, std::function<voi
     background_of(world_).run(
         [store = store_.get(), name, secret, outcome] {
             *outcome = hash_password(secret->text()).and_then([&](const std::string& hash) {
-                return store->create(name, hash);
+                return store->create(name, hash, unix_now());
             });
         },
         [this, name, outcome, done = std::move(done)] {
