@@ -42,9 +42,23 @@ void finish_login(World& world, std::uint64_t id, const std::string& typed, Resu
         return;
     }
     auto& guard = world.accounts().guard();
+    if (checked->outcome == Accounts::Check::right && !checked->approved) {
+        guard.record_success(typed, session->address());
+        if (world.config().accounts.require) {
+            session->send("Your account request is still waiting for an operator's approval; you can log in "
+                          "once it is approved.");
+        } else {
+            // The password holds the name for its requester, who stays a guest.
+            sign_in(world, *session, checked->name, SignIn::request);
+            session->send("Your account request is still waiting for an operator's approval; until then you are "
+                          "a guest.");
+        }
+        session->release_input();
+        return;
+    }
     if (checked->outcome == Accounts::Check::right) {
         guard.record_success(typed, session->address());
-        sign_in(world, *session, checked->name, true);
+        sign_in(world, *session, checked->name, SignIn::account);
         session->release_input();
         return;
     }
@@ -72,10 +86,16 @@ void ask_password(Session& session, std::string name) {
         }
         auto& world = s.world();
         s.hold_input();
-        world.accounts().check_password(name, typed,
-                                        [&world, id = s.id(), name](Result<Accounts::Checked> checked) {
-                                            finish_login(world, id, name, std::move(checked));
-                                        });
+        const bool started =
+            world.accounts().check_password(s.id(), name, typed,
+                                            [&world, id = s.id(), name](Result<Accounts::Checked> checked) {
+                                                finish_login(world, id, name, std::move(checked));
+                                            });
+        if (!started) {
+            // Not a failed login: nothing was checked.
+            s.send("Sorry, the server is busy checking passwords; please log in again in a moment.");
+            s.release_input();
+        }
     });
 }
 
@@ -104,7 +124,7 @@ void do_login(CommandContext& ctx, std::string_view name) {
         ctx.session.send("Please try again.");
         return;
     }
-    sign_in(ctx.world, ctx.session, std::string{name}, false);
+    sign_in(ctx.world, ctx.session, std::string{name}, SignIn::guest);
 }
 
 const Registration login{{.name = "login",
