@@ -19,7 +19,7 @@ void finish_deny(World& world, std::uint64_t id, const std::string& op_name, con
         spdlog::info("deny {} by {} ({})", name, op_name, reason);
         if (auto* requester = world.find_user(name); requester != nullptr && !requester->closing()) {
             requester->send("*** " + op_name + " turned down your account request" +
-                            (reason.empty() ? std::string{"."} : ": " + reason) + " You stay a guest.");
+                            (reason.empty() ? std::string{} : " (" + reason + ")") + ". You stay a guest.");
         }
     }
     auto* op = world.find_session(id);

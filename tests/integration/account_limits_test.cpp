@@ -245,7 +245,7 @@ TEST_CASE("Approval: a request waits for an operator, who approves one and denie
     CHECK(carol.read_until(has("has gone to the operators"), slow));
     REQUIRE(root.send_line("deny carol not today"));
     CHECK(root.read_until(is("Denied carol."), slow));
-    CHECK(carol.read_until(is("*** root turned down your account request: not today You stay a guest.")));
+    CHECK(carol.read_until(is("*** root turned down your account request (not today). You stay a guest.")));
 
     REQUIRE(root.send_line("accounts"));
     CHECK(root.read_until(is("2 accounts:"), slow));

@@ -430,7 +430,7 @@ TEST_CASE("Approval: deny frees the name, and its requester stays a guest") {
     TestWorld::type(root, "deny eve not today");
     f.background.run_jobs();
     CHECK(take_lines(root) == Lines{"Denied eve."});
-    CHECK(has_line(take_lines(eve), "*** root turned down your account request: not today You stay a guest."));
+    CHECK(has_line(take_lines(eve), "*** root turned down your account request (not today). You stay a guest."));
     CHECK_FALSE(f.t.world.accounts().is_registered("eve"));
     CHECK(f.t.world.find_user("eve") == &eve);
     TestWorld::type(root, "deny eve");
