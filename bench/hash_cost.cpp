@@ -33,6 +33,15 @@ std::uint64_t status_kib(const std::string& field) {
     return 0;
 }
 
+// User + system CPU time of the process so far: unlike the wall clock, not
+// stretched when other programs share the CPUs.
+double cpu_seconds() {
+    rusage usage{};
+    getrusage(RUSAGE_SELF, &usage);
+    const auto seconds = [](const timeval& t) { return static_cast<double>(t.tv_sec) + static_cast<double>(t.tv_usec) / 1e6; };
+    return seconds(usage.ru_utime) + seconds(usage.ru_stime);
+}
+
 double seconds_since(Clock::time_point start) {
     return std::chrono::duration<double>(Clock::now() - start).count();
 }
@@ -58,6 +67,7 @@ int main(int argc, char** argv) {
     std::atomic<bool> failed{false};
     std::vector<double> one_hash;  // seconds, per hash, of thread 0
     const auto start = Clock::now();
+    const double cpu_start = cpu_seconds();
     std::vector<std::thread> workers;
     for (unsigned t = 0; t < threads; ++t) {
         workers.emplace_back([&, t] {
@@ -78,6 +88,7 @@ int main(int argc, char** argv) {
     }
     for (auto& worker : workers) worker.join();
     const double elapsed = seconds_since(start);
+    const double cpu_per_hash_ms = (cpu_seconds() - cpu_start) / hashes * 1e3;
     if (failed) {
         std::fprintf(stderr, "a hash failed (out of memory?)\n");
         return 1;
@@ -85,10 +96,10 @@ int main(int argc, char** argv) {
     std::sort(one_hash.begin(), one_hash.end());
     const double median_ms = one_hash.empty() ? 0.0 : one_hash[one_hash.size() / 2] * 1e3;
     const auto peak_kib = status_kib("VmHWM");
-    std::printf("threads %u, hashes %u: %.1f hashes/s, one hash %.1f ms (median of %zu), "
+    std::printf("threads %u, hashes %u: %.1f hashes/s, one hash %.1f ms (median of %zu), CPU %.1f ms per hash, "
                 "RSS before %.1f MiB, peak %.1f MiB, peak over before %.1f MiB (%.1f MiB per thread); "
                 "natterd counts %zu MiB per hash\n",
-                threads, hashes, hashes / elapsed, median_ms, one_hash.size(), baseline_kib / 1024.0,
+                threads, hashes, hashes / elapsed, median_ms, one_hash.size(), cpu_per_hash_ms, baseline_kib / 1024.0,
                 peak_kib / 1024.0, (peak_kib - baseline_kib) / 1024.0, (peak_kib - baseline_kib) / 1024.0 / threads,
                 natter::password_hash_memory() >> 20);
     return 0;
