@@ -1,5 +1,6 @@
 #include "commands/account_flow.hpp"
 
+#include <chrono>
 #include <memory>
 
 #include <fmt/format.h>
@@ -8,20 +9,21 @@
 #include "rooms/room.hpp"
 #include "src/accounts.hpp"
 #include "src/password.hpp"
+#include "src/password_policy.hpp"
 #include "src/session.hpp"
 #include "src/world.hpp"
 
 namespace natter::commands {
 
-void sign_in(World& world, Session& session, const std::string& name, bool authenticated) {
-    if (auto* other = world.find_user(name); other != nullptr && other != &session && authenticated) {
+void sign_in(World& world, Session& session, const std::string& name, SignIn how) {
+    if (auto* other = world.find_user(name); other != nullptr && other != &session && how != SignIn::guest) {
         // A link-dead session must never lock its owner out.
         other->send("*** Your session has been taken over by a new login from " + session.address() + ".");
         other->disconnect("taken over");
         spdlog::info("takeover {} {} from {}", session.address(), name, other->address());
     }
     session.set_name(name);
-    session.set_authenticated(authenticated);
+    session.set_authenticated(how == SignIn::account);
     world.add_user(session);
     spdlog::info("login {} {}", session.address(), session.name());
     if (session.variant().structured()) {
@@ -33,17 +35,11 @@ void sign_in(World& world, Session& session, const std::string& name, bool authe
     session.enter(world.main_room());
 }
 
-void ask_new_password(Session& session, std::string_view first_prompt,
+void ask_new_password(Session& session, std::string name, std::string_view first_prompt,
                       std::function<void(Session& session, std::string& password)> chosen) {
-    session.ask_secret(first_prompt, [chosen = std::move(chosen)](Session& s, std::string& typed) {
-        if (typed.size() < min_password_length) {
-            s.send(fmt::format("That password is too short: use at least {} characters. Nothing was changed.",
-                               min_password_length));
-            return;
-        }
-        if (typed.size() > max_password_length) {
-            s.send(fmt::format("That password is too long: use at most {} characters. Nothing was changed.",
-                               max_password_length));
+    session.ask_secret(first_prompt, [name = std::move(name), chosen = std::move(chosen)](Session& s, std::string& typed) {
+        if (auto refusal = password_refusal(typed, name)) {
+            s.send(*refusal + " Nothing was changed.");
             return;
         }
         auto first = std::make_shared<Secret>(typed);
@@ -55,6 +51,19 @@ void ask_new_password(Session& session, std::string_view first_prompt,
             chosen(again, first->text());
         });
     });
+}
+
+void tell_operators(World& world, std::string_view line) {
+    for (auto* user : world.users()) {
+        if (!user->closing() && world.accounts().is_operator(*user)) user->send(line);
+    }
+}
+
+std::string calendar_date(std::int64_t unix_seconds) {
+    const std::chrono::sys_seconds when{std::chrono::seconds{unix_seconds}};
+    const std::chrono::year_month_day date{std::chrono::floor<std::chrono::days>(when)};
+    return fmt::format("{:04}-{:02}-{:02}", static_cast<int>(date.year()), static_cast<unsigned>(date.month()),
+                       static_cast<unsigned>(date.day()));
 }
 
 }  // namespace natter::commands

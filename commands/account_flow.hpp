@@ -1,8 +1,10 @@
 // What the account commands share: taking a name into the chat (with the
 // take-over of a registered name connected elsewhere), asking for a new
-// password twice, and the operator check. No verb of its own.
+// password twice, telling the operators, and how dates are shown. No verb
+// of its own.
 #pragma once
 
+#include <cstdint>
 #include <functional>
 #include <string>
 #include <string_view>
@@ -14,15 +16,27 @@ class Session;
 
 namespace natter::commands {
 
-// Logs `session` in as `name` and puts it in the main room. With
-// `authenticated`, a session already using the name is told and closed
-// first (its owner just proved the name is theirs).
-void sign_in(World& world, Session& session, const std::string& name, bool authenticated);
+// How a name was earned: a guest's free name; an account's, with its
+// password (the session is authenticated); or a request's, with its
+// password but not yet approved (a guest who keeps the name).
+enum class SignIn { guest, account, request };
 
-// Asks for a new password and then for it again (echo off throughout); a
-// too short or mismatched one is refused with a message and `chosen` is not
-// called. `chosen` gets the password and must take it (it is wiped after).
-void ask_new_password(Session& session, std::string_view first_prompt,
+// Logs `session` in as `name` and puts it in the main room. Unless a guest,
+// a session already using the name is told and closed first (its owner just
+// proved the name is theirs).
+void sign_in(World& world, Session& session, const std::string& name, SignIn how);
+
+// Asks for a new password for `name` and then for it again (echo off
+// throughout); one that is refused (too short, the name, a common one) or
+// mismatched gets a message and `chosen` is not called. `chosen` gets the
+// password and must take it (it is wiped after).
+void ask_new_password(Session& session, std::string name, std::string_view first_prompt,
                       std::function<void(Session& session, std::string& password)> chosen);
+
+// Sends `line` to every operator logged in.
+void tell_operators(World& world, std::string_view line);
+
+// "2025-03-04": the UTC date of a time in Unix seconds.
+[[nodiscard]] std::string calendar_date(std::int64_t unix_seconds);
 
 }  // namespace natter::commands

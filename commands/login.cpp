@@ -66,10 +66,26 @@ void finish_login(World& world, std::uint64_t id, const std::string& typed, Aske
         return;
     }
     auto& guard = world.accounts().guard();
+    if (checked->outcome == Accounts::Check::right && !checked->approved) {
+        guard.record_success(typed, session->address());
+        if (world.config().accounts.require) {
+            gmcp_result(*session, asked, false, "Your account request is still waiting for approval.");
+            session->send("Your account request is still waiting for an operator's approval; you can log in "
+                          "once it is approved.");
+        } else {
+            // The password holds the name for its requester, who stays a guest.
+            gmcp_result(*session, asked, true, "Welcome, " + checked->name + " (as a guest until approved).");
+            sign_in(world, *session, checked->name, SignIn::request);
+            session->send("Your account request is still waiting for an operator's approval; until then you are "
+                          "a guest.");
+        }
+        session->release_input();
+        return;
+    }
     if (checked->outcome == Accounts::Check::right) {
         guard.record_success(typed, session->address());
         gmcp_result(*session, asked, true, "Welcome, " + checked->name + ".");
-        sign_in(world, *session, checked->name, true);
+        sign_in(world, *session, checked->name, SignIn::account);
         session->release_input();
         return;
     }
@@ -95,9 +111,16 @@ void finish_login(World& world, std::uint64_t id, const std::string& typed, Aske
 void check(Session& session, const std::string& name, std::string& password, Asked asked) {
     auto& world = session.world();
     session.hold_input();
-    world.accounts().check_password(name, password, [&world, id = session.id(), name, asked](Result<Accounts::Checked> checked) {
-        finish_login(world, id, name, asked, std::move(checked));
-    });
+    const bool started = world.accounts().check_password(
+        session.id(), name, password, [&world, id = session.id(), name, asked](Result<Accounts::Checked> checked) {
+            finish_login(world, id, name, asked, std::move(checked));
+        });
+    if (!started) {
+        // Not a failed login: nothing was checked.
+        gmcp_result(session, asked, false, "The server is busy checking passwords; try again in a moment.");
+        session.send("Sorry, the server is busy checking passwords; please log in again in a moment.");
+        session.release_input();
+    }
 }
 
 void ask_password(Session& session, std::string name) {
@@ -135,7 +158,7 @@ void do_login(CommandContext& ctx, std::string_view name) {
         ctx.session.send("Please try again.");
         return;
     }
-    sign_in(ctx.world, ctx.session, std::string{name}, false);
+    sign_in(ctx.world, ctx.session, std::string{name}, SignIn::guest);
 }
 
 const Registration login{{.name = "login",
@@ -177,7 +200,7 @@ void on_gmcp_credentials(Session& session, std::string_view body) {
     if (world.config().accounts.require) return fail("That name is not registered, and guests may not log in.");
     if (world.find_user(name) != nullptr) return fail("That name is taken.");
     gmcp_result(session, Asked::gmcp, true, "Welcome, " + name + ".");
-    sign_in(world, session, name, false);
+    sign_in(world, session, name, SignIn::guest);
 }
 
 const GmcpRegistration gmcp_login{"Char.Login.Credentials", on_gmcp_credentials};

@@ -36,13 +36,18 @@ void do_password(CommandContext& ctx, std::string_view) {
     }
     ctx.session.ask_secret("Old password:", [](Session& s, std::string& typed) {
         auto old_password = std::make_shared<Secret>(typed);
-        ask_new_password(s, "New password:", [old_password](Session& again, std::string& new_password) {
+        ask_new_password(s, s.name(), "New password:", [old_password](Session& again, std::string& new_password) {
             auto& world = again.world();
             again.hold_input();
-            world.accounts().change_password(again.name(), old_password->text(), new_password,
-                                             [&world, id = again.id(), name = again.name()](auto changed) {
-                                                 finish_change(world, id, name, std::move(changed));
-                                             });
+            const bool started = world.accounts().change_password(
+                again.id(), again.name(), old_password->text(), new_password,
+                [&world, id = again.id(), name = again.name()](auto changed) {
+                    finish_change(world, id, name, std::move(changed));
+                });
+            if (!started) {
+                again.send("Sorry, the server is busy; your password was not changed. Please try again in a moment.");
+                again.release_input();
+            }
         });
     });
 }

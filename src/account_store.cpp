@@ -1,7 +1,10 @@
 #include "src/account_store.hpp"
 
+#include <algorithm>
+#include <cstdint>
 #include <ctime>
 #include <filesystem>
+#include <iterator>
 #include <system_error>
 
 #include <fmt/format.h>
@@ -12,9 +15,22 @@
 namespace natter {
 namespace {
 
-// Applied in one transaction when the file has no schema yet. A later
-// version adds a step here and bumps AccountStore::schema_version.
-constexpr const char* schema_v1 = R"sql(
+// The schema, as the steps that build it: step N takes a file at version
+// N-1 to version N. A file is upgraded by running, in one transaction, the
+// steps after its version, so a crash mid-upgrade leaves the old version
+// whole. A step that has shipped is never edited (files out there were
+// built by it); a change is a new step, and schema_version follows it.
+//
+// Tables added later for what belongs to an account (mail, settings)
+// reference accounts(name_key) ON DELETE CASCADE: foreign keys are on, so
+// removing an account (unregister, deny, expiry) takes those rows with it.
+struct MigrationStep {
+    int version;
+    const char* sql;
+};
+
+constexpr MigrationStep migration_steps[] = {
+    {1, R"sql(
 CREATE TABLE IF NOT EXISTS schema_version (version INTEGER NOT NULL);
 CREATE TABLE IF NOT EXISTS accounts (
     name_key TEXT PRIMARY KEY,
@@ -32,7 +48,26 @@ CREATE TABLE IF NOT EXISTS bans (
     banned_by  TEXT NOT NULL,
     created    INTEGER NOT NULL
 ) WITHOUT ROWID;
-)sql";
+)sql"},
+    // When each account was last used (expiry, the operators' listing) and
+    // account requests waiting for approval. Accounts from before this step
+    // count as used at the upgrade: their real last login is unknown, and
+    // turning expiry on must not remove them before they had a chance.
+    {2, R"sql(
+ALTER TABLE accounts ADD COLUMN last_login INTEGER NOT NULL DEFAULT 0;
+ALTER TABLE accounts ADD COLUMN approved INTEGER NOT NULL DEFAULT 1;
+UPDATE accounts SET last_login = CAST(strftime('%s', 'now') AS INTEGER);
+)sql"},
+};
+
+constexpr bool steps_in_order() {
+    int version = 0;
+    for (const auto& step : migration_steps) {
+        if (step.version != ++version) return false;
+    }
+    return version == AccountStore::schema_version;
+}
+static_assert(steps_in_order(), "one migration step per schema version, in order");
 
 std::int64_t unix_now() { return static_cast<std::int64_t>(std::time(nullptr)); }
 
@@ -79,7 +114,7 @@ Result<std::unique_ptr<AccountStore>> AccountStore::open(const std::string& path
     // are rare (register, password, bans) and run off the loop, so the fsync
     // costs no one anything.
     char* message = nullptr;
-    if (sqlite3_exec(db, "PRAGMA journal_mode=WAL; PRAGMA synchronous=FULL;", nullptr, nullptr,
+    if (sqlite3_exec(db, "PRAGMA journal_mode=WAL; PRAGMA synchronous=FULL; PRAGMA foreign_keys=ON;", nullptr, nullptr,
                      &message) != SQLITE_OK) {
         const std::string reason = message != nullptr ? message : "unknown error";
         sqlite3_free(message);
@@ -96,7 +131,8 @@ Result<std::unique_ptr<AccountStore>> AccountStore::open(const std::string& path
 }
 
 AccountStore::~AccountStore() {
-    for (auto* statement : {find_, create_, set_hash_, names_, put_ban_, remove_ban_, bans_, version_}) {
+    for (auto* statement : {find_, create_, set_hash_, record_login_, approve_, remove_, expiring_, names_, list_,
+                            count_, put_ban_, remove_ban_, bans_, version_}) {
         sqlite3_finalize(statement);
     }
     sqlite3_close(db_);
@@ -106,45 +142,70 @@ Error AccountStore::error(std::string_view doing) const {
     return Error{fmt::format("{}: {}", doing, sqlite3_errmsg(db_))};
 }
 
+bool AccountStore::exec(const char* sql) { return sqlite3_exec(db_, sql, nullptr, nullptr, nullptr) == SQLITE_OK; }
+
+void AccountStore::rollback() { sqlite3_exec(db_, "ROLLBACK", nullptr, nullptr, nullptr); }
+
 Result<void> AccountStore::migrate() {
-    // One IMMEDIATE transaction: two servers starting on a new file cannot
-    // both create the schema, and a crash leaves either nothing or all of it.
-    auto exec = [this](const char* sql) { return sqlite3_exec(db_, sql, nullptr, nullptr, nullptr) == SQLITE_OK; };
+    // One IMMEDIATE transaction: two servers starting on one file cannot
+    // both upgrade it, and a crash leaves the old version or the new one.
     if (!exec("BEGIN IMMEDIATE")) return tl::unexpected{error("cannot start the schema transaction")};
-    if (!exec(schema_v1)) {
-        auto failure = error("cannot create the schema");
-        exec("ROLLBACK");
-        return tl::unexpected{failure};
-    }
-    sqlite3_stmt* read = nullptr;
-    sqlite3_prepare_v2(db_, "SELECT max(version) FROM schema_version", -1, &read, nullptr);
+    auto abandon = [this](Error failure) -> Result<void> {
+        rollback();
+        return tl::unexpected{std::move(failure)};
+    };
     int stored = 0;
-    if (read != nullptr && sqlite3_step(read) == SQLITE_ROW) stored = sqlite3_column_int(read, 0);
-    sqlite3_finalize(read);
+    {
+        sqlite3_stmt* read = nullptr;
+        // A new file has no version table: version 0.
+        const char* sql =
+            "SELECT CASE WHEN EXISTS (SELECT 1 FROM sqlite_master WHERE type = 'table' AND name = 'schema_version') "
+            "THEN 1 ELSE 0 END";
+        if (sqlite3_prepare_v2(db_, sql, -1, &read, nullptr) != SQLITE_OK) {
+            return abandon(error("cannot read the schema version"));
+        }
+        const bool has_table = sqlite3_step(read) == SQLITE_ROW && sqlite3_column_int(read, 0) == 1;
+        sqlite3_finalize(read);
+        if (has_table) {
+            if (sqlite3_prepare_v2(db_, "SELECT coalesce(max(version), 0) FROM schema_version", -1, &read, nullptr) !=
+                SQLITE_OK) {
+                return abandon(error("cannot read the schema version"));
+            }
+            if (sqlite3_step(read) == SQLITE_ROW) stored = sqlite3_column_int(read, 0);
+            sqlite3_finalize(read);
+        }
+    }
     if (stored > schema_version) {
-        exec("ROLLBACK");
+        rollback();
         return fail(fmt::format("schema version {} is newer than this natterd understands ({})", stored, schema_version));
+    }
+    upgraded_from_ = stored;
+    for (const auto& step : migration_steps) {
+        if (step.version <= stored) continue;
+        if (!exec(step.sql)) return abandon(error(fmt::format("cannot upgrade the schema to version {}", step.version)));
     }
     if (stored < schema_version &&
         !exec(fmt::format("DELETE FROM schema_version; INSERT INTO schema_version VALUES ({})", schema_version).c_str())) {
-        auto failure = error("cannot record the schema version");
-        exec("ROLLBACK");
-        return tl::unexpected{failure};
+        return abandon(error("cannot record the schema version"));
     }
-    if (!exec("COMMIT")) {
-        auto failure = error("cannot commit the schema");
-        exec("ROLLBACK");
-        return tl::unexpected{failure};
-    }
+    if (!exec("COMMIT")) return abandon(error("cannot commit the schema"));
     return {};
 }
 
 Result<void> AccountStore::prepare_statements() {
     const std::pair<sqlite3_stmt**, const char*> statements[] = {
-        {&find_, "SELECT name, hash FROM accounts WHERE name_key = ?1"},
-        {&create_, "INSERT OR IGNORE INTO accounts (name_key, name, hash, created, updated) VALUES (?1, ?2, ?3, ?4, ?4)"},
+        {&find_, "SELECT name, hash, approved FROM accounts WHERE name_key = ?1"},
+        {&create_, "INSERT OR IGNORE INTO accounts (name_key, name, hash, created, updated, last_login, approved) "
+                   "VALUES (?1, ?2, ?3, ?4, ?4, ?4, ?5)"},
         {&set_hash_, "UPDATE accounts SET hash = ?2, updated = ?3 WHERE name_key = ?1"},
+        {&record_login_, "UPDATE accounts SET last_login = max(last_login, ?2) WHERE name_key = ?1"},
+        {&approve_, "UPDATE accounts SET approved = 1 WHERE name_key = ?1 AND approved = 0"},
+        {&remove_, "DELETE FROM accounts WHERE name_key = ?1 AND (?2 = 0 OR approved = 0)"},
+        {&expiring_, "SELECT name_key, name FROM accounts WHERE last_login < ?1 ORDER BY name_key"},
         {&names_, "SELECT name FROM accounts ORDER BY name_key"},
+        {&list_, "SELECT name, created, last_login, approved FROM accounts "
+                 "WHERE substr(name_key, 1, length(?1)) = ?1 AND (?3 = 0 OR approved = 0) ORDER BY name_key LIMIT ?2"},
+        {&count_, "SELECT count(*) FROM accounts WHERE substr(name_key, 1, length(?1)) = ?1 AND (?2 = 0 OR approved = 0)"},
         {&put_ban_, "INSERT OR REPLACE INTO bans (target_key, target, is_address, expires, reason, banned_by, created) "
                     "VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7)"},
         {&remove_ban_, "DELETE FROM bans WHERE target_key = ?1"},
@@ -172,7 +233,7 @@ Result<std::optional<Account>> AccountStore::find(std::string_view name) {
     bind_text(find_, 1, name_key(name));
     switch (sqlite3_step(find_)) {
     case SQLITE_ROW:
-        return Account{column_text(find_, 0), column_text(find_, 1)};
+        return Account{column_text(find_, 0), column_text(find_, 1), sqlite3_column_int(find_, 2) != 0};
     case SQLITE_DONE:
         return std::optional<Account>{};
     default:
@@ -180,13 +241,14 @@ Result<std::optional<Account>> AccountStore::find(std::string_view name) {
     }
 }
 
-Result<bool> AccountStore::create(std::string_view name, std::string_view hash) {
+Result<bool> AccountStore::create(std::string_view name, std::string_view hash, std::int64_t now, bool approved) {
     const std::lock_guard lock{mutex_};
     const ResetOnExit reset{create_};
     bind_text(create_, 1, name_key(name));
     bind_text(create_, 2, name);
     bind_text(create_, 3, hash);
-    sqlite3_bind_int64(create_, 4, unix_now());
+    sqlite3_bind_int64(create_, 4, now);
+    sqlite3_bind_int(create_, 5, approved ? 1 : 0);
     if (sqlite3_step(create_) != SQLITE_DONE) return tl::unexpected{error("cannot store an account")};
     return sqlite3_changes(db_) == 1;
 }
@@ -201,6 +263,71 @@ Result<bool> AccountStore::set_hash(std::string_view name, std::string_view hash
     return sqlite3_changes(db_) == 1;
 }
 
+Result<bool> AccountStore::record_login(std::string_view name, std::int64_t now) {
+    const std::lock_guard lock{mutex_};
+    const ResetOnExit reset{record_login_};
+    bind_text(record_login_, 1, name_key(name));
+    sqlite3_bind_int64(record_login_, 2, now);
+    if (sqlite3_step(record_login_) != SQLITE_DONE) return tl::unexpected{error("cannot record a login")};
+    return sqlite3_changes(db_) == 1;
+}
+
+Result<bool> AccountStore::approve(std::string_view name) {
+    const std::lock_guard lock{mutex_};
+    const ResetOnExit reset{approve_};
+    bind_text(approve_, 1, name_key(name));
+    if (sqlite3_step(approve_) != SQLITE_DONE) return tl::unexpected{error("cannot approve an account")};
+    return sqlite3_changes(db_) == 1;
+}
+
+Result<bool> AccountStore::remove(std::string_view name, Which which) {
+    const std::lock_guard lock{mutex_};
+    const ResetOnExit reset{remove_};
+    bind_text(remove_, 1, name_key(name));
+    sqlite3_bind_int(remove_, 2, which == Which::request ? 1 : 0);
+    if (sqlite3_step(remove_) != SQLITE_DONE) return tl::unexpected{error("cannot remove an account")};
+    return sqlite3_changes(db_) == 1;
+}
+
+Result<std::vector<std::string>> AccountStore::expire(std::int64_t cutoff, const std::vector<std::string>& keep) {
+    const std::lock_guard lock{mutex_};
+    // One transaction: the sweep is all done or not at all, with one fsync.
+    if (!exec("BEGIN IMMEDIATE")) return tl::unexpected{error("cannot start expiring accounts")};
+    std::vector<std::pair<std::string, std::string>> due;  // key, name
+    {
+        const ResetOnExit reset{expiring_};
+        sqlite3_bind_int64(expiring_, 1, cutoff);
+        int status = SQLITE_ROW;
+        while ((status = sqlite3_step(expiring_)) == SQLITE_ROW) {
+            auto key = column_text(expiring_, 0);
+            if (std::find(keep.begin(), keep.end(), key) == keep.end()) due.emplace_back(std::move(key), column_text(expiring_, 1));
+        }
+        if (status != SQLITE_DONE) {
+            auto failure = error("cannot list the accounts to expire");
+            rollback();
+            return tl::unexpected{failure};
+        }
+    }
+    std::vector<std::string> removed;
+    for (auto& [key, name] : due) {
+        const ResetOnExit reset{remove_};
+        bind_text(remove_, 1, key);
+        sqlite3_bind_int(remove_, 2, 0);
+        if (sqlite3_step(remove_) != SQLITE_DONE) {
+            auto failure = error("cannot expire an account");
+            rollback();
+            return tl::unexpected{failure};
+        }
+        removed.push_back(std::move(name));
+    }
+    if (!exec("COMMIT")) {
+        auto failure = error("cannot commit expired accounts");
+        rollback();
+        return tl::unexpected{failure};
+    }
+    return removed;
+}
+
 Result<std::vector<std::string>> AccountStore::names() {
     const std::lock_guard lock{mutex_};
     const ResetOnExit reset{names_};
@@ -209,6 +336,33 @@ Result<std::vector<std::string>> AccountStore::names() {
     while ((status = sqlite3_step(names_)) == SQLITE_ROW) out.push_back(column_text(names_, 0));
     if (status != SQLITE_DONE) return tl::unexpected{error("cannot list the accounts")};
     return out;
+}
+
+Result<AccountPage> AccountStore::list(std::string_view prefix, std::size_t limit, Which which) {
+    const std::lock_guard lock{mutex_};
+    const auto key = name_key(prefix);
+    const int requests_only = which == Which::request ? 1 : 0;
+    AccountPage page;
+    {
+        const ResetOnExit reset{count_};
+        bind_text(count_, 1, key);
+        sqlite3_bind_int(count_, 2, requests_only);
+        if (sqlite3_step(count_) != SQLITE_ROW) return tl::unexpected{error("cannot count the accounts")};
+        page.total = static_cast<std::size_t>(sqlite3_column_int64(count_, 0));
+    }
+    const ResetOnExit reset{list_};
+    bind_text(list_, 1, key);
+    sqlite3_bind_int64(list_, 2, static_cast<std::int64_t>(std::min<std::size_t>(limit, INT64_MAX)));
+    sqlite3_bind_int(list_, 3, requests_only);
+    int status = SQLITE_ROW;
+    while ((status = sqlite3_step(list_)) == SQLITE_ROW) {
+        page.accounts.push_back(AccountInfo{.name = column_text(list_, 0),
+                                            .created = sqlite3_column_int64(list_, 1),
+                                            .last_login = sqlite3_column_int64(list_, 2),
+                                            .approved = sqlite3_column_int(list_, 3) != 0});
+    }
+    if (status != SQLITE_DONE) return tl::unexpected{error("cannot list the accounts")};
+    return page;
 }
 
 Result<void> AccountStore::put_ban(const Ban& ban) {

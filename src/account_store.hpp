@@ -1,5 +1,6 @@
-// The durable record of accounts (name → argon2id hash) and bans, in one
-// SQLite file. Knows nothing of sessions, rooms or the event loop. Every
+// The durable record of accounts (name → argon2id hash, when registered,
+// when last used, whether an operator approved it) and bans, in one SQLite
+// file, with the schema upgraded step by step from any earlier version. Knows nothing of sessions, rooms or the event loop. Every
 // method is safe to call from any thread (one connection behind a mutex), and
 // every method may wait for the disk: call them from Background work, except
 // at start-up before the loop runs.
@@ -23,6 +24,20 @@ namespace natter {
 struct Account {
     std::string name;  // as registered (its case is kept)
     std::string hash;  // argon2id string from hash_password()
+    bool approved = true;  // false: a request waiting for an operator
+};
+
+// What the operators' listing shows of an account; times in Unix seconds.
+struct AccountInfo {
+    std::string name;
+    std::int64_t created = 0;
+    std::int64_t last_login = 0;  // the registration counts as the first use
+    bool approved = true;
+};
+
+struct AccountPage {
+    std::vector<AccountInfo> accounts;  // by name, at most the limit asked for
+    std::size_t total = 0;              // how many matched in all
 };
 
 struct Ban {
@@ -35,8 +50,9 @@ struct Ban {
 
 class AccountStore {
 public:
-    // The schema this build writes. A database with a newer one is refused.
-    static constexpr int schema_version = 1;
+    // The schema this build writes. A database with a newer one is refused;
+    // an older one is upgraded, one step per version, in one transaction.
+    static constexpr int schema_version = 2;
 
     // Opens (creating the file, its directory and the schema on first use)
     // the database at `path`, in WAL mode with synchronous=FULL.
@@ -46,15 +62,34 @@ public:
     AccountStore& operator=(const AccountStore&) = delete;
 
     [[nodiscard]] Result<int> stored_schema_version();
+    // The version the file had before open() upgraded it (the current one
+    // if it needed nothing; 0 for a new file).
+    [[nodiscard]] int upgraded_from() const { return upgraded_from_; }
 
     // The account of `name` (case-insensitive), or nullopt.
     [[nodiscard]] Result<std::optional<Account>> find(std::string_view name);
-    // False if the name (case-insensitively) is registered already.
-    [[nodiscard]] Result<bool> create(std::string_view name, std::string_view hash);
+    // False if the name (case-insensitively) is registered already (or
+    // requested). `now` is its registration and first use, in Unix seconds.
+    [[nodiscard]] Result<bool> create(std::string_view name, std::string_view hash, std::int64_t now,
+                                      bool approved = true);
     // False if there is no such account.
     [[nodiscard]] Result<bool> set_hash(std::string_view name, std::string_view hash);
-    // Every registered name, as registered.
+    // Notes a successful login at `now`; false if there is no such account.
+    [[nodiscard]] Result<bool> record_login(std::string_view name, std::int64_t now);
+    // Turns a request into an account; false if there was no such request.
+    [[nodiscard]] Result<bool> approve(std::string_view name);
+    enum class Which { any, request };
+    // Removes an account, or with Which::request only a request, with what
+    // belongs to it; false if there was none.
+    [[nodiscard]] Result<bool> remove(std::string_view name, Which which = Which::any);
+    // Removes every account last used before `cutoff` (Unix seconds) whose
+    // name key is not in `keep`; returns the names removed.
+    [[nodiscard]] Result<std::vector<std::string>> expire(std::int64_t cutoff, const std::vector<std::string>& keep);
+    // Every registered (or requested) name, as registered.
     [[nodiscard]] Result<std::vector<std::string>> names();
+    // The accounts (or only the requests) whose names start with `prefix`
+    // (ignoring case), by name, at most `limit` of them, and how many matched.
+    [[nodiscard]] Result<AccountPage> list(std::string_view prefix, std::size_t limit, Which which = Which::any);
 
     // Adds a ban, replacing any ban on the same target.
     [[nodiscard]] Result<void> put_ban(const Ban& ban);
@@ -68,12 +103,23 @@ private:
     [[nodiscard]] Result<void> migrate();
     [[nodiscard]] Error error(std::string_view doing) const;
 
+    [[nodiscard]] bool exec(const char* sql);
+    // Ends a failed transaction; the failure is already being reported.
+    void rollback();
+
     std::mutex mutex_;  // one statement at a time on the one connection
     sqlite3* db_;
+    int upgraded_from_ = 0;
     sqlite3_stmt* find_ = nullptr;
     sqlite3_stmt* create_ = nullptr;
     sqlite3_stmt* set_hash_ = nullptr;
+    sqlite3_stmt* record_login_ = nullptr;
+    sqlite3_stmt* approve_ = nullptr;
+    sqlite3_stmt* remove_ = nullptr;
+    sqlite3_stmt* expiring_ = nullptr;
     sqlite3_stmt* names_ = nullptr;
+    sqlite3_stmt* list_ = nullptr;
+    sqlite3_stmt* count_ = nullptr;
     sqlite3_stmt* put_ban_ = nullptr;
     sqlite3_stmt* remove_ban_ = nullptr;
     sqlite3_stmt* bans_ = nullptr;

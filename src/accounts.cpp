@@ -3,9 +3,12 @@
 #include <algorithm>
 #include <cassert>
 #include <ctime>
+#include <limits>
 
 #include <fmt/format.h>
+#include <spdlog/spdlog.h>
 
+#include "src/address_block.hpp"
 #include "src/background.hpp"
 #include "src/names.hpp"
 #include "src/session.hpp"
@@ -30,6 +33,32 @@ Background& background_of(World& world) {
     return *world.background();
 }
 
+constexpr std::int64_t seconds_per_day = 86400;
+constexpr auto expiry_interval = std::chrono::hours{24};
+
+// "an hour", "6 hours", "a day", "90 seconds": the window in words.
+std::string describe_window(std::uint32_t seconds) {
+    struct Unit {
+        std::uint32_t length;
+        const char* one;
+        const char* many;
+    };
+    for (const Unit unit : {Unit{86400, "a day", "days"}, Unit{3600, "an hour", "hours"}, Unit{60, "a minute", "minutes"}}) {
+        if (seconds % unit.length != 0) continue;
+        return seconds == unit.length ? std::string{unit.one} : fmt::format("{} {}", seconds / unit.length, unit.many);
+    }
+    return seconds == 1 ? std::string{"a second"} : fmt::format("{} seconds", seconds);
+}
+
+// "42 minutes", "1 minute", "30 seconds": a wait, rounded up.
+std::string describe_wait(std::chrono::steady_clock::duration wait) {
+    const auto seconds = std::max<std::int64_t>(
+        1, std::chrono::ceil<std::chrono::seconds>(wait).count());
+    if (seconds < 60) return fmt::format("{} second{}", seconds, seconds == 1 ? "" : "s");
+    const auto minutes = (seconds + 59) / 60;
+    return fmt::format("{} minute{}", minutes, minutes == 1 ? "" : "s");
+}
+
 }  // namespace
 
 Accounts::Accounts(World& world) : world_{world} {}
@@ -38,28 +67,57 @@ Accounts::~Accounts() = default;
 
 std::int64_t Accounts::unix_now() { return static_cast<std::int64_t>(std::time(nullptr)); }
 
+std::int64_t Accounts::wall_unix() const {
+    return std::chrono::duration_cast<std::chrono::seconds>(world_.wall_now().time_since_epoch()).count();
+}
+
 Result<void> Accounts::open(const std::string& path) {
     if (auto ready = init_password_hashing(); !ready) return ready;
     auto store = AccountStore::open(path);
     if (!store) return tl::unexpected{store.error()};
-    auto names = (*store)->names();
-    if (!names) return tl::unexpected{names.error()};
+    if (const int from = (*store)->upgraded_from(); from > 0 && from < AccountStore::schema_version) {
+        spdlog::info("account database {}: schema upgraded from version {} to {}", path, from,
+                     AccountStore::schema_version);
+    }
+    const auto days = world_.config().accounts.expire_after_days;
+    next_expiry_ = world_.wall_now();
+    if (days > 0) {
+        // Nobody is online yet, so only the operators' accounts are kept.
+        auto expired = (*store)->expire(wall_unix() - days * seconds_per_day, never_expiring());
+        if (!expired) return tl::unexpected{expired.error()};
+        if (!expired->empty()) spdlog::info("expired {} accounts unused for {} days", expired->size(), days);
+        next_expiry_ += expiry_interval;
+    }
+    auto all = (*store)->list("", std::numeric_limits<std::size_t>::max());
+    if (!all) return tl::unexpected{all.error()};
     auto bans = (*store)->bans();
     if (!bans) return tl::unexpected{bans.error()};
     registered_.clear();
-    for (const auto& name : *names) registered_.insert(name_key(name));
+    requests_.clear();
+    for (const auto& account : all->accounts) {
+        registered_.insert(name_key(account.name));
+        if (!account.approved) requests_.insert(name_key(account.name));
+    }
     bans_.replace_all(std::move(*bans));
     store_ = std::move(*store);
+    const auto& config = world_.config().accounts;
+    spdlog::info("password hashing: {} at once, {} MiB each ([accounts] hashing_memory_mb = {}), {} may wait",
+                 hashing_workers(), password_hash_memory() >> 20, config.hashing_memory_mb, config.hashing_queue);
     return {};
 }
 
 bool Accounts::is_registered(std::string_view name) const { return registered_.contains(name_key(name)); }
 
+bool Accounts::is_request(std::string_view name) const { return requests_.contains(name_key(name)); }
+
 bool Accounts::is_operator(const Session& session) const {
-    if (!session.authenticated() || session.name().empty()) return false;
-    const auto key = name_key(session.name());
+    return session.authenticated() && !session.name().empty() && is_operator_name(session.name());
+}
+
+bool Accounts::is_operator_name(std::string_view name) const {
+    const auto key = name_key(name);
     const auto& names = world_.config().operators.names;
-    return std::any_of(names.begin(), names.end(), [&](const std::string& name) { return name_key(name) == key; });
+    return std::any_of(names.begin(), names.end(), [&](const std::string& listed) { return name_key(listed) == key; });
 }
 
 const Ban* Accounts::ban_on_name(std::string_view name) const { return bans_.on_name(name, unix_now()); }
@@ -75,6 +133,32 @@ std::optional<std::string> Accounts::refusal_for_address(std::string_view addres
         return std::string{"Too many failed logins from your address. Try again later."};
     }
     return std::nullopt;
+}
+
+std::optional<std::string> Accounts::registration_refusal(std::string_view address, std::string_view name) {
+    if (is_operator_name(name)) return std::nullopt;
+    const auto& config = world_.config().accounts;
+    const RegistrationThrottle::Limits limits{.per_address = config.registrations_per_address,
+                                              .per_window = config.registrations_per_window,
+                                              .window = std::chrono::seconds{config.registration_window_s}};
+    const auto block = address_block(address);
+    const auto verdict = throttle_.check(block, limits, world_.now());
+    if (verdict.allowed) return std::nullopt;
+    const auto window = describe_window(config.registration_window_s);
+    const bool per_address = verdict.scope == RegistrationThrottle::Scope::address;
+    if (verdict.episode_started) {
+        // Once per episode: an address hammering `register` writes one line.
+        if (per_address) {
+            spdlog::warn("registrations from {} refused: {} in {} already (logged once until one is allowed)", block,
+                         config.registrations_per_address, window);
+        } else {
+            spdlog::warn("registrations refused for everyone: {} in {} already (logged once until one is allowed)",
+                         config.registrations_per_window, window);
+        }
+    }
+    const auto limit = per_address ? config.registrations_per_address : config.registrations_per_window;
+    return fmt::format("Only {} account{} may be registered {} in {}; try again in {}.", limit, limit == 1 ? "" : "s",
+                       per_address ? "from one address" : "on this server", window, describe_wait(verdict.retry_after));
 }
 
 void Accounts::ban(Ban ban, std::function<void(Result<void>)> done) {
@@ -102,77 +186,226 @@ void Accounts::unban(std::string target, std::function<void(Result<bool>)> done)
                               });
 }
 
-void Accounts::check_password(std::string name, std::string& password, std::function<void(Result<Checked>)> done) {
+std::size_t Accounts::hashing_workers() const {
+    return natter::hashing_workers(world_.config().accounts.hashing_memory_mb, password_hash_memory());
+}
+
+HashingQueue::Limits Accounts::hashing_limits() const {
+    return {.workers = hashing_workers(), .waiting = world_.config().accounts.hashing_queue};
+}
+
+std::function<bool()> Accounts::wanted_by(std::uint64_t session) const {
+    if (session == 0) return nullptr;
+    return [&world = world_, session] {
+        const auto* asking = world.find_session(session);
+        return asking != nullptr && !asking->closing();
+    };
+}
+
+bool Accounts::check_password(std::uint64_t session, std::string name, std::string& password,
+                              std::function<void(Result<Checked>)> done) {
     auto secret = std::make_shared<Secret>(password);
+    if (!store_) {
+        done(fail("no account database"));
+        return true;
+    }
+    auto outcome = empty_outcome<Checked>();
+    auto recorded = empty_outcome<bool>();
+    HashingQueue::Job job{
+        .work =
+            [store = store_.get(), name = std::move(name), secret, outcome, recorded, now = wall_unix()] {
+                auto account = store->find(name);
+                if (!account) {
+                    *outcome = tl::unexpected{account.error()};
+                } else if (!*account) {
+                    *outcome = Checked{.outcome = Check::no_account, .name = {}, .approved = true};
+                } else if (verify_password((*account)->hash, secret->text())) {
+                    *outcome = Checked{.outcome = Check::right, .name = (*account)->name,
+                                       .approved = (*account)->approved};
+                    *recorded = store->record_login(name, now);
+                } else {
+                    *outcome = Checked{.outcome = Check::wrong, .name = {}, .approved = true};
+                }
+            },
+        .done =
+            [outcome, recorded, done = std::move(done)] {
+                // The login stands even if its date could not be stored.
+                if (*outcome && (*outcome)->outcome == Check::right && !*recorded) {
+                    spdlog::warn("login {}: the last-login date could not be stored: {}", (*outcome)->name,
+                                 recorded->error().message);
+                }
+                done(std::move(*outcome));
+            },
+        .wanted = wanted_by(session),
+        .dropped = nullptr,
+    };
+    return hashing_.submit(background_of(world_), hashing_limits(), std::move(job));
+}
+
+bool Accounts::create(std::uint64_t session, NewAccount account, std::string& password,
+                      std::function<void(Result<bool>)> done) {
+    auto secret = std::make_shared<Secret>(password);
+    if (!store_) {
+        done(fail("no account database"));
+        return true;
+    }
+    // Counted from now, so registrations racing from one address in other
+    // sessions see this one; taken back if it does not happen.
+    const bool counted = !account.address.empty() && !is_operator_name(account.name);
+    auto block = counted ? address_block(account.address) : std::string{};
+    const auto when = world_.now();
+    if (counted) throttle_.record(block, when);
+    auto take_back = [this, counted, block, when] {
+        if (counted) throttle_.forget(block, when);
+    };
+    auto outcome = empty_outcome<bool>();
+    HashingQueue::Job job{
+        .work =
+            [store = store_.get(), name = account.name, request = account.request, secret, outcome,
+             now = wall_unix()] {
+                *outcome = hash_password(secret->text()).and_then([&](const std::string& hash) {
+                    return store->create(name, hash, now, !request);
+                });
+            },
+        .done =
+            [this, name = account.name, request = account.request, outcome, take_back, done = std::move(done)] {
+                if (*outcome && **outcome) {
+                    registered_.insert(name_key(name));
+                    if (request) requests_.insert(name_key(name));
+                } else {
+                    take_back();
+                }
+                done(std::move(*outcome));
+            },
+        .wanted = wanted_by(session),
+        .dropped = take_back,
+    };
+    if (!hashing_.submit(background_of(world_), hashing_limits(), std::move(job))) {
+        take_back();
+        return false;
+    }
+    return true;
+}
+
+bool Accounts::change_password(std::uint64_t session, std::string name, std::string& old_password,
+                               std::string& new_password, std::function<void(Result<Check>)> done) {
+    auto old_secret = std::make_shared<Secret>(old_password);
+    auto new_secret = std::make_shared<Secret>(new_password);
+    if (!store_) {
+        done(fail("no account database"));
+        return true;
+    }
+    auto outcome = empty_outcome<Check>();
+    HashingQueue::Job job{
+        .work =
+            [store = store_.get(), name = std::move(name), old_secret, new_secret, outcome] {
+                auto account = store->find(name);
+                if (!account) {
+                    *outcome = tl::unexpected{account.error()};
+                    return;
+                }
+                if (!*account) {
+                    *outcome = Check::no_account;
+                    return;
+                }
+                if (!verify_password((*account)->hash, old_secret->text())) {
+                    *outcome = Check::wrong;
+                    return;
+                }
+                *outcome = hash_password(new_secret->text())
+                               .and_then([&](const std::string& hash) { return store->set_hash(name, hash); })
+                               .map([](bool changed) { return changed ? Check::right : Check::no_account; });
+            },
+        .done = [outcome, done = std::move(done)] { done(std::move(*outcome)); },
+        .wanted = wanted_by(session),
+        .dropped = nullptr,
+    };
+    return hashing_.submit(background_of(world_), hashing_limits(), std::move(job));
+}
+
+void Accounts::list(std::string prefix, std::size_t limit, AccountStore::Which which,
+                    std::function<void(Result<AccountPage>)> done) {
     if (!store_) {
         done(fail("no account database"));
         return;
     }
-    auto outcome = empty_outcome<Checked>();
+    auto outcome = empty_outcome<AccountPage>();
     background_of(world_).run(
-        [store = store_.get(), name = std::move(name), secret, outcome] {
-            auto account = store->find(name);
-            if (!account) {
-                *outcome = tl::unexpected{account.error()};
-            } else if (!*account) {
-                *outcome = Checked{.outcome = Check::no_account, .name = {}};
-            } else if (verify_password((*account)->hash, secret->text())) {
-                *outcome = Checked{.outcome = Check::right, .name = (*account)->name};
-            } else {
-                *outcome = Checked{.outcome = Check::wrong, .name = {}};
-            }
+        [store = store_.get(), prefix = std::move(prefix), limit, which, outcome] {
+            *outcome = store->list(prefix, limit, which);
         },
         [outcome, done = std::move(done)] { done(std::move(*outcome)); });
 }
 
-void Accounts::create(std::string name, std::string& password, std::function<void(Result<bool>)> done) {
-    auto secret = std::make_shared<Secret>(password);
+void Accounts::approve(std::string name, std::function<void(Result<bool>)> done) {
     if (!store_) {
         done(fail("no account database"));
         return;
     }
     auto outcome = empty_outcome<bool>();
-    background_of(world_).run(
-        [store = store_.get(), name, secret, outcome] {
-            *outcome = hash_password(secret->text()).and_then([&](const std::string& hash) {
-                return store->create(name, hash);
-            });
-        },
-        [this, name, outcome, done = std::move(done)] {
-            if (*outcome && **outcome) registered_.insert(name_key(name));
-            done(std::move(*outcome));
-        });
+    background_of(world_).run([store = store_.get(), name, outcome] { *outcome = store->approve(name); },
+                              [this, name, outcome, done = std::move(done)] {
+                                  if (*outcome && **outcome) requests_.erase(name_key(name));
+                                  done(std::move(*outcome));
+                              });
 }
 
-void Accounts::change_password(std::string name, std::string& old_password, std::string& new_password,
-                               std::function<void(Result<Check>)> done) {
-    auto old_secret = std::make_shared<Secret>(old_password);
-    auto new_secret = std::make_shared<Secret>(new_password);
+void Accounts::remove(std::string name, AccountStore::Which which, std::function<void(Result<bool>)> done) {
     if (!store_) {
         done(fail("no account database"));
         return;
     }
-    auto outcome = empty_outcome<Check>();
+    auto outcome = empty_outcome<bool>();
+    background_of(world_).run([store = store_.get(), name, which, outcome] { *outcome = store->remove(name, which); },
+                              [this, name, outcome, done = std::move(done)] {
+                                  if (*outcome && **outcome) forget_names({name});
+                                  done(std::move(*outcome));
+                              });
+}
+
+void Accounts::forget_names(const std::vector<std::string>& names) {
+    for (const auto& name : names) {
+        registered_.erase(name_key(name));
+        requests_.erase(name_key(name));
+    }
+}
+
+std::vector<std::string> Accounts::never_expiring() const {
+    std::vector<std::string> keep;
+    for (const auto& name : world_.config().operators.names) keep.push_back(name_key(name));
+    // Someone logged in for longer than the limit is using the account.
+    for (const auto* user : world_.users()) keep.push_back(name_key(user->name()));
+    return keep;
+}
+
+void Accounts::expire_if_due() {
+    const auto days = world_.config().accounts.expire_after_days;
+    if (!store_ || days == 0 || expiring_ || world_.background() == nullptr) return;
+    const auto now = world_.wall_now();
+    if (now < next_expiry_) return;
+    next_expiry_ = now + expiry_interval;
+    expiring_ = true;
+    auto outcome = empty_outcome<std::vector<std::string>>();
     background_of(world_).run(
-        [store = store_.get(), name = std::move(name), old_secret, new_secret, outcome] {
-            auto account = store->find(name);
-            if (!account) {
-                *outcome = tl::unexpected{account.error()};
-                return;
-            }
-            if (!*account) {
-                *outcome = Check::no_account;
-                return;
-            }
-            if (!verify_password((*account)->hash, old_secret->text())) {
-                *outcome = Check::wrong;
-                return;
-            }
-            *outcome = hash_password(new_secret->text())
-                           .and_then([&](const std::string& hash) { return store->set_hash(name, hash); })
-                           .map([](bool changed) { return changed ? Check::right : Check::no_account; });
+        [store = store_.get(), cutoff = wall_unix() - days * seconds_per_day, keep = never_expiring(), outcome] {
+            *outcome = store->expire(cutoff, keep);
         },
-        [outcome, done = std::move(done)] { done(std::move(*outcome)); });
+        [this, days, outcome] {
+            expiring_ = false;
+            if (!*outcome) {
+                spdlog::error("expiring accounts: account database: {}", outcome->error().message);
+                return;
+            }
+            forget_names(**outcome);
+            if ((*outcome)->empty()) return;
+            constexpr std::size_t named = 20;
+            std::string names;
+            for (std::size_t i = 0; i < std::min(named, (*outcome)->size()); ++i) {
+                names += (i == 0 ? "" : ", ") + (**outcome)[i];
+            }
+            if ((*outcome)->size() > named) names += fmt::format(" and {} more", (*outcome)->size() - named);
+            spdlog::info("expired {} accounts unused for {} days: {}", (*outcome)->size(), days, names);
+        });
 }
 
 }  // namespace natter

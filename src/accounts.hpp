@@ -1,10 +1,13 @@
-// Accounts as the rest of the core uses them: which names are registered,
-// who is an operator, which bans are in force, the guard against password
-// guessing, and the slow operations (hashing, checking, storing) run through
-// the World's Background so the loop never waits. Results come back on the
-// loop thread. Knows nothing of rooms, commands or sockets.
+// Accounts as the rest of the core uses them: which names are registered
+// (or requested and waiting for an operator), who is an operator, which bans
+// are in force, the guards against password guessing and against farming
+// accounts, and the slow operations (hashing, checking, storing) run off
+// the loop — hashing through a bounded queue — so the loop never waits.
+// Results come back on the loop thread. Knows nothing of rooms, commands or
+// sockets.
 #pragma once
 
+#include <chrono>
 #include <cstdint>
 #include <functional>
 #include <memory>
@@ -16,8 +19,10 @@
 #include "src/account_store.hpp"
 #include "src/ban_list.hpp"
 #include "src/error.hpp"
+#include "src/hashing_queue.hpp"
 #include "src/login_guard.hpp"
 #include "src/password.hpp"
+#include "src/registration_throttle.hpp"
 
 namespace natter {
 
@@ -31,15 +36,21 @@ public:
     Accounts(const Accounts&) = delete;
     Accounts& operator=(const Accounts&) = delete;
 
-    // Opens the store and loads the registered names and the bans. At
+    // Opens the store (upgrading its schema), removes accounts past
+    // [accounts] expire_after_days, and loads the names and the bans. At
     // start-up only, before the loop runs (it waits for the disk).
     [[nodiscard]] Result<void> open(const std::string& path);
     // Without a store every name is a guest's and nothing can be registered.
     [[nodiscard]] bool available() const { return store_ != nullptr; }
 
+    // An account or a request: logging in with the name needs its password.
     [[nodiscard]] bool is_registered(std::string_view name) const;
+    // A request (with [accounts] approval) not yet approved.
+    [[nodiscard]] bool is_request(std::string_view name) const;
     // A logged-in session that proved its name and is listed in [operators].
     [[nodiscard]] bool is_operator(const Session& session) const;
+    // The name is listed in [operators] names.
+    [[nodiscard]] bool is_operator_name(std::string_view name) const;
 
     // --- bans (in memory at once; the store follows on a worker thread)
     [[nodiscard]] const Ban* ban_on_name(std::string_view name) const;
@@ -55,27 +66,74 @@ public:
 
     [[nodiscard]] LoginGuard& guard() { return guard_; }
 
-    // --- the slow operations; the secrets are taken (and wiped) at once
+    // Why registering `name` from `address` may not go ahead now — one line
+    // saying when to try again — or nullopt. Operators' names are never
+    // refused. Logs the first refusal of an episode, not every one.
+    [[nodiscard]] std::optional<std::string> registration_refusal(std::string_view address, std::string_view name);
+
+    // --- the slow operations; the secrets are taken (and wiped) at once.
+    // Each returns false when the hashing queue is full: then nothing was
+    // started and `done` is never called (tell the user the server is
+    // busy). `session` is the id of the session asking (0: none); if it has
+    // gone when the queued work's turn comes, the work is dropped.
     enum class Check { right, wrong, no_account };
     struct Checked {
         Check outcome = Check::wrong;
         std::string name;  // as registered, when right
+        bool approved = true;  // false: right, but a request still waiting
     };
-    void check_password(std::string name, std::string& password, std::function<void(Result<Checked>)> done);
+    [[nodiscard]] bool check_password(std::uint64_t session, std::string name, std::string& password,
+                                      std::function<void(Result<Checked>)> done);
+    struct NewAccount {
+        std::string name;
+        // Counted against the registration throttle while under way, and
+        // for good once stored; empty (or an operator's name): not counted.
+        std::string address;
+        bool request = false;  // stored as a request waiting for approval
+    };
     // `done` gets false if the name was registered meanwhile.
-    void create(std::string name, std::string& password, std::function<void(Result<bool>)> done);
+    [[nodiscard]] bool create(std::uint64_t session, NewAccount account, std::string& password,
+                              std::function<void(Result<bool>)> done);
     // `done` gets right (changed), wrong (old password wrong) or no_account.
-    void change_password(std::string name, std::string& old_password, std::string& new_password,
-                         std::function<void(Result<Check>)> done);
+    [[nodiscard]] bool change_password(std::uint64_t session, std::string name, std::string& old_password,
+                                       std::string& new_password, std::function<void(Result<Check>)> done);
+
+    // --- the operators' tools: database work on a worker thread, `done`
+    // on the loop thread, the names in memory changed once it is stored.
+    void list(std::string prefix, std::size_t limit, AccountStore::Which which,
+              std::function<void(Result<AccountPage>)> done);
+    // `done` gets false if there was no such request.
+    void approve(std::string name, std::function<void(Result<bool>)> done);
+    // `done` gets false if there was no such account (or request).
+    void remove(std::string name, AccountStore::Which which, std::function<void(Result<bool>)> done);
+
+    // Removes the accounts unused for [accounts] expire_after_days (never an
+    // operator's, nor one in use now), at most once a day. Call about once
+    // a second; cheap when nothing is due.
+    void expire_if_due();
+
+    // How many hashes run at once for the configured hashing_memory_mb.
+    [[nodiscard]] std::size_t hashing_workers() const;
+    [[nodiscard]] const HashingQueue& hashing() const { return hashing_; }
 
 private:
     [[nodiscard]] static std::int64_t unix_now();
+    [[nodiscard]] std::int64_t wall_unix() const;
+    [[nodiscard]] HashingQueue::Limits hashing_limits() const;
+    [[nodiscard]] std::function<bool()> wanted_by(std::uint64_t session) const;
+    [[nodiscard]] std::vector<std::string> never_expiring() const;
+    void forget_names(const std::vector<std::string>& names);
 
     World& world_;
     std::unique_ptr<AccountStore> store_;
-    std::unordered_set<std::string> registered_;  // name keys; the store is the truth
+    std::unordered_set<std::string> registered_;  // name keys, requests too; the store is the truth
+    std::unordered_set<std::string> requests_;    // name keys of requests
     BanList bans_;
     LoginGuard guard_;
+    RegistrationThrottle throttle_;
+    HashingQueue hashing_;
+    std::chrono::system_clock::time_point next_expiry_{};
+    bool expiring_ = false;  // a sweep is running on a worker thread
 };
 
 }  // namespace natter

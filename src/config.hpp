@@ -56,6 +56,17 @@ struct Config {
     struct Accounts {
         std::string database = "data/natter.db";
         bool require = false;
+        // Registrations from one address (IPv6: one /64) and in all, per
+        // window; operators' own names are not counted. 0 = no limit.
+        std::uint32_t registrations_per_address = 3;
+        std::uint32_t registrations_per_window = 100;
+        std::uint32_t registration_window_s = 3600;
+        // Password checks waiting for a hashing worker; past it: "busy".
+        std::uint32_t hashing_queue = 64;
+        // Peak memory of the hashes running at once; sets how many run.
+        std::uint32_t hashing_memory_mb = 256;
+        std::uint32_t expire_after_days = 0;  // unused accounts are removed; 0 = never
+        bool approval = false;                // new accounts wait for an operator's approve
     } accounts;
 
     struct Operators {

@@ -15,6 +15,13 @@ Result<void> init_password_hashing() {
     return {};
 }
 
+std::size_t password_hash_memory() {
+    // libsodium's interactive limit, and 1 MiB for what else a running hash
+    // touches (its thread's stack, libsodium's state): bench/natter_hash_cost
+    // measures 64.2 MiB of peak memory per hash running.
+    return crypto_pwhash_MEMLIMIT_INTERACTIVE + (std::size_t{1} << 20);
+}
+
 Result<std::string> hash_password(std::string& clear) {
     if (auto ready = init_password_hashing(); !ready) {
         wipe(clear);

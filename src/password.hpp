@@ -13,10 +13,10 @@
 
 namespace natter {
 
-// Shorter passwords are refused with a message saying so.
-inline constexpr std::size_t min_password_length = 8;
-// Longer ones are refused too: argon2 would take them, but nobody types this.
-inline constexpr std::size_t max_password_length = 256;
+// The memory one hash (or check) holds while it runs: libsodium's
+// interactive limit (64 MiB) and a little more. How many hashes natterd
+// runs at once is sized by it.
+[[nodiscard]] std::size_t password_hash_memory();
 
 // Initialises libsodium (once per process; later calls are cheap). Called
 // before the first hash; fails only if the library cannot start.

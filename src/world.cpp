@@ -194,6 +194,7 @@ void World::settle() {
 }
 
 void World::enforce_timeouts() {
+    accounts_->expire_if_due();
     using std::chrono::seconds;
     const auto now = this->now();
     const auto& limits = config_.limits;

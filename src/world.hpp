@@ -151,7 +151,8 @@ public:
     void settle();
 
     // Closes sessions that never logged in, or went idle, past the configured
-    // limits, warning idle users first. Call about once a second.
+    // limits, warning idle users first, and lets accounts expire when due.
+    // Call about once a second.
     void enforce_timeouts();
 
     // Every session gets `notice`, then is disconnected without leave notices.

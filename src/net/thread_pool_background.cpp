@@ -1,8 +1,24 @@
 #include "src/net/thread_pool_background.hpp"
 
+#include <algorithm>
+#include <cstdlib>
+#include <string>
+
 #include <spdlog/spdlog.h>
 
 namespace natter::net {
+
+ThreadPoolBackground::ThreadPoolBackground(uv_loop_t* loop) : loop_{loop} {
+    // libuv starts its pool (4 threads unless UV_THREADPOOL_SIZE says
+    // otherwise) at the first uv_queue_work and never resizes it. Password
+    // hashes take up to one thread per CPU (HashingQueue); two more keep
+    // database work (bans, the operators' tools, expiry) from waiting
+    // behind them. Before any thread exists, so setenv is safe here.
+    if (std::getenv("UV_THREADPOOL_SIZE") == nullptr) {
+        const unsigned threads = std::max(4U, uv_available_parallelism() + 2);
+        setenv("UV_THREADPOOL_SIZE", std::to_string(threads).c_str(), 0);
+    }
+}
 
 void ThreadPoolBackground::run(std::function<void()> work, std::function<void()> done) {
     auto* job = new Job{.request = {}, .work = std::move(work), .done = std::move(done)};

@@ -17,7 +17,8 @@ namespace natter::net {
 class ThreadPoolBackground final : public Background {
 public:
     // `loop` may not be initialised yet; it must be by the first call.
-    explicit ThreadPoolBackground(uv_loop_t* loop) : loop_{loop} {}
+    // Sizes libuv's pool (see the definition) unless UV_THREADPOOL_SIZE is set.
+    explicit ThreadPoolBackground(uv_loop_t* loop);
     ~ThreadPoolBackground() override = default;
     ThreadPoolBackground(const ThreadPoolBackground&) = delete;
     ThreadPoolBackground& operator=(const ThreadPoolBackground&) = delete;

@@ -51,7 +51,9 @@ std::string test_config(const ServerOptions& options, const std::filesystem::pat
     toml += "\n[limits]\n";
     toml += options.limits;
     toml += "\n[accounts]\n";
-    toml += "database = \"" + (dir / "natter.db").string() + "\"\n";
+    const auto database = options.database.empty() ? dir / "natter.db" : options.database;
+    toml += "database = \"" + database.string() + "\"\n";
+    toml += options.accounts;
     toml += "\n";
     toml += options.extra_tables;
     return toml;

@@ -23,6 +23,8 @@ struct ServerOptions {
     // tests pipeline lines far faster than a person types.
     std::string limits = "flood_per_second = 0\n";
     std::string server_extra{};  // more lines for [server] (motd, ...)
+    std::string accounts{};      // more lines for [accounts] (its database is set)
+    std::filesystem::path database{};  // empty: a new account database in the server's directory
     std::string extra_tables{};  // whole tables ([rooms], [operators], ...)
     std::vector<std::string> extra_args{};
     // A command natterd runs under, e.g. {"prlimit", "--nofile=32:32", "--"}.

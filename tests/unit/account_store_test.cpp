@@ -1,6 +1,7 @@
 // AccountStore against a real SQLite file in a temporary directory.
 #include <doctest/doctest.h>
 
+#include <ctime>
 #include <filesystem>
 
 #include <sqlite3.h>
@@ -33,6 +34,54 @@ std::string query(const std::string& path, const char* sql) {
     return out;
 }
 
+// Runs SQL (several statements) on its own connection; false on error.
+bool exec_sql(const std::string& path, const char* sql) {
+    sqlite3* db = nullptr;
+    if (sqlite3_open_v2(path.c_str(), &db, SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE, nullptr) != SQLITE_OK) {
+        sqlite3_close(db);
+        return false;
+    }
+    const bool ok = sqlite3_exec(db, sql, nullptr, nullptr, nullptr) == SQLITE_OK;
+    sqlite3_close(db);
+    return ok;
+}
+
+// The database exactly as natterd wrote it at schema version 1 (the first
+// release with accounts): the same pragmas, tables and version row, with two
+// accounts and a ban in it. Kept here as SQL rather than as a binary file so
+// a reader can see what is being upgraded; `sqlite3 FILE .schema` of a file
+// written by that natterd prints these same CREATE statements.
+constexpr const char* schema_v1_database = R"sql(
+PRAGMA journal_mode=WAL;
+BEGIN;
+CREATE TABLE IF NOT EXISTS schema_version (version INTEGER NOT NULL);
+CREATE TABLE IF NOT EXISTS accounts (
+    name_key TEXT PRIMARY KEY,
+    name     TEXT NOT NULL,
+    hash     TEXT NOT NULL,
+    created  INTEGER NOT NULL,
+    updated  INTEGER NOT NULL
+) WITHOUT ROWID;
+CREATE TABLE IF NOT EXISTS bans (
+    target_key TEXT PRIMARY KEY,
+    target     TEXT NOT NULL,
+    is_address INTEGER NOT NULL,
+    expires    INTEGER,
+    reason     TEXT NOT NULL,
+    banned_by  TEXT NOT NULL,
+    created    INTEGER NOT NULL
+) WITHOUT ROWID;
+DELETE FROM schema_version; INSERT INTO schema_version VALUES (1);
+INSERT INTO accounts VALUES ('alice', 'Alice', '$argon2id$v=19$m=65536,t=2,p=1$c2FsdHNhbHRzYWx0$aGFzaA', 1600000000, 1600000500);
+INSERT INTO accounts VALUES ('bob', 'bob', '$argon2id$v=19$m=65536,t=2,p=1$c2FsdDJzYWx0MnNh$aGFzaDI', 1650000000, 1650000000);
+INSERT INTO bans VALUES ('mallory', 'Mallory', 0, NULL, 'spam', 'alice', 1650000100);
+COMMIT;
+)sql";
+
+// A time in Unix seconds the tests treat as "now" (2023-11-14).
+constexpr std::int64_t t0 = 1'700'000'000;
+constexpr std::int64_t day = 86400;
+
 }  // namespace
 
 TEST_CASE("AccountStore: a new file gets the schema version, WAL mode and its directory") {
@@ -49,7 +98,7 @@ TEST_CASE("AccountStore: accounts are found case-insensitively and keep their ca
     test::ScratchDir dir;
     auto store = open_store(dir.file("a.db"));
     CHECK(store->find("Alice").value() == std::nullopt);
-    CHECK(store->create("Alice", "$argon2id$fake1").value());
+    CHECK(store->create("Alice", "$argon2id$fake1", t0).value());
     const auto found = store->find("aLICE").value();
     REQUIRE(found.has_value());
     CHECK(found->name == "Alice");
@@ -59,15 +108,15 @@ TEST_CASE("AccountStore: accounts are found case-insensitively and keep their ca
 TEST_CASE("AccountStore: a name registered twice (in any case) is refused the second time") {
     test::ScratchDir dir;
     auto store = open_store(dir.file("a.db"));
-    CHECK(store->create("bob", "h1").value());
-    CHECK_FALSE(store->create("BOB", "h2").value());
+    CHECK(store->create("bob", "h1", t0).value());
+    CHECK_FALSE(store->create("BOB", "h2", t0).value());
     CHECK(store->find("bob").value()->hash == "h1");
 }
 
 TEST_CASE("AccountStore: set_hash changes an account and reports a missing one") {
     test::ScratchDir dir;
     auto store = open_store(dir.file("a.db"));
-    REQUIRE(store->create("carol", "old").value());
+    REQUIRE(store->create("carol", "old", t0).value());
     CHECK(store->set_hash("Carol", "new").value());
     CHECK(store->find("carol").value()->hash == "new");
     CHECK_FALSE(store->set_hash("nobody", "x").value());
@@ -78,8 +127,8 @@ TEST_CASE("AccountStore: accounts and bans survive closing and reopening the fil
     const auto path = dir.file("a.db");
     {
         auto store = open_store(path);
-        REQUIRE(store->create("dave", "h").value());
-        REQUIRE(store->create("Erin", "h").value());
+        REQUIRE(store->create("dave", "h", t0).value());
+        REQUIRE(store->create("Erin", "h", t0).value());
         REQUIRE(store->put_ban(Ban{.target = "Mallory", .is_address = false, .expires = std::nullopt,
                                    .reason = "spam", .by = "dave"}));
         REQUIRE(store->put_ban(Ban{.target = "10.0.0.9", .is_address = true, .expires = 4102444800,
@@ -126,6 +175,133 @@ TEST_CASE("AccountStore: a file that cannot be created is an error naming it") {
     auto store = AccountStore::open("/proc/natter-cannot-be-here/x.db");
     REQUIRE_FALSE(store.has_value());
     CHECK(store.error().message.find("/proc/natter-cannot-be-here/x.db") != std::string::npos);
+}
+
+TEST_CASE("AccountStore: a schema version 1 database is upgraded in place, keeping every account and ban") {
+    test::ScratchDir dir;
+    const auto path = dir.file("v1.db");
+    REQUIRE(exec_sql(path, schema_v1_database));
+    const auto before = static_cast<std::int64_t>(std::time(nullptr));
+    auto store = open_store(path);
+    const auto after = static_cast<std::int64_t>(std::time(nullptr));
+    CHECK(store->upgraded_from() == 1);
+    CHECK(store->stored_schema_version() == 2);
+    CHECK(query(path, "SELECT count(*) FROM schema_version") == "1");
+
+    const auto alice = store->find("ALICE").value();
+    REQUIRE(alice.has_value());
+    CHECK(alice->name == "Alice");
+    CHECK(alice->hash == "$argon2id$v=19$m=65536,t=2,p=1$c2FsdHNhbHRzYWx0$aGFzaA");
+    CHECK(alice->approved);  // accounts from before approval existed are accounts
+    const auto page = store->list("", 10).value();
+    REQUIRE(page.accounts.size() == 2);
+    CHECK(page.accounts[0].created == 1600000000);
+    CHECK(page.accounts[1].name == "bob");
+    // Their last login is unknown: counted from the upgrade, so turning
+    // expiry on cannot remove them at once.
+    for (const auto& account : page.accounts) {
+        CHECK(account.last_login >= before);
+        CHECK(account.last_login <= after);
+    }
+    const auto bans = store->bans().value();
+    REQUIRE(bans.size() == 1);
+    CHECK(bans[0].target == "Mallory");
+    CHECK(bans[0].reason == "spam");
+
+    // And the upgraded file works as a new one does.
+    CHECK(store->create("carol", "h", t0, false).value());
+    CHECK_FALSE(store->find("carol").value()->approved);
+    CHECK(store->record_login("alice", after + 10).value());
+}
+
+TEST_CASE("AccountStore: reopening an upgraded file changes nothing more") {
+    test::ScratchDir dir;
+    const auto path = dir.file("v1.db");
+    REQUIRE(exec_sql(path, schema_v1_database));
+    { auto store = open_store(path); }
+    const auto last_login = query(path, "SELECT last_login FROM accounts WHERE name_key = 'alice'");
+    auto store = open_store(path);
+    CHECK(store->upgraded_from() == AccountStore::schema_version);
+    CHECK(query(path, "SELECT last_login FROM accounts WHERE name_key = 'alice'") == last_login);
+}
+
+TEST_CASE("AccountStore: an upgrade that fails leaves the file at its old version, whole") {
+    test::ScratchDir dir;
+    const auto path = dir.file("v1.db");
+    REQUIRE(exec_sql(path, schema_v1_database));
+    // A column step 2 adds is there already, so step 2 fails half-way.
+    REQUIRE(exec_sql(path, "ALTER TABLE accounts ADD COLUMN approved INTEGER"));
+    auto store = AccountStore::open(path);
+    REQUIRE_FALSE(store.has_value());
+    CHECK(store.error().message.find("version 2") != std::string::npos);
+    CHECK(query(path, "SELECT max(version) FROM schema_version") == "1");
+    CHECK(query(path, "SELECT count(*) FROM pragma_table_info('accounts') WHERE name = 'last_login'") == "0");
+    CHECK(query(path, "SELECT count(*) FROM accounts") == "2");
+}
+
+TEST_CASE("AccountStore: a new account's registration is its first use; logins move it on, never back") {
+    test::ScratchDir dir;
+    auto store = open_store(dir.file("a.db"));
+    REQUIRE(store->create("alice", "h", t0).value());
+    auto info = store->list("alice", 1).value().accounts.at(0);
+    CHECK(info.created == t0);
+    CHECK(info.last_login == t0);
+    CHECK(store->record_login("Alice", t0 + day).value());
+    CHECK(store->record_login("alice", t0 + 10).value());  // a late writer does not go back in time
+    CHECK(store->list("alice", 1).value().accounts.at(0).last_login == t0 + day);
+    CHECK_FALSE(store->record_login("nobody", t0).value());
+}
+
+TEST_CASE("AccountStore: a request becomes an account on approval; removal of a request spares accounts") {
+    test::ScratchDir dir;
+    auto store = open_store(dir.file("a.db"));
+    REQUIRE(store->create("req", "h", t0, false).value());
+    REQUIRE(store->create("acct", "h", t0).value());
+    CHECK_FALSE(store->find("req").value()->approved);
+    CHECK(store->list("", 10, AccountStore::Which::request).value().total == 1);
+
+    CHECK_FALSE(store->remove("acct", AccountStore::Which::request).value());
+    CHECK(store->find("acct").value().has_value());
+    CHECK_FALSE(store->approve("acct").value());  // not a request
+    CHECK(store->approve("REQ").value());
+    CHECK(store->find("req").value()->approved);
+    CHECK_FALSE(store->approve("req").value());
+    CHECK(store->list("", 10, AccountStore::Which::request).value().total == 0);
+
+    CHECK(store->remove("acct").value());
+    CHECK_FALSE(store->remove("acct").value());
+    CHECK(store->names().value() == std::vector<std::string>{"req"});
+}
+
+TEST_CASE("AccountStore: expire removes what was last used before the cutoff, except the names kept") {
+    test::ScratchDir dir;
+    auto store = open_store(dir.file("a.db"));
+    REQUIRE(store->create("old", "h", t0).value());
+    REQUIRE(store->create("Oper", "h", t0).value());
+    REQUIRE(store->create("recent", "h", t0).value());
+    REQUIRE(store->create("revived", "h", t0).value());
+    REQUIRE(store->create("request", "h", t0, false).value());
+    REQUIRE(store->record_login("recent", t0 + 30 * day).value());
+    REQUIRE(store->record_login("revived", t0 + 10 * day).value());
+    const auto removed = store->expire(t0 + 10 * day, {"oper"}).value();
+    CHECK(removed == std::vector<std::string>{"old", "request"});
+    CHECK(store->names().value() == std::vector<std::string>{"Oper", "recent", "revived"});
+    CHECK(store->expire(t0 + 10 * day, {"oper"}).value().empty());
+}
+
+TEST_CASE("AccountStore: list filters by prefix ignoring case, in name order, and counts all matches") {
+    test::ScratchDir dir;
+    auto store = open_store(dir.file("a.db"));
+    for (const auto* name : {"Bob", "bobby", "bo_b", "carol", "BOX"}) REQUIRE(store->create(name, "h", t0).value());
+    auto page = store->list("BO", 2).value();
+    CHECK(page.total == 4);
+    REQUIRE(page.accounts.size() == 2);
+    CHECK(page.accounts[0].name == "bo_b");  // '_' sorts before letters
+    CHECK(page.accounts[1].name == "Bob");
+    // '_' is no wildcard here.
+    CHECK(store->list("bo_", 10).value().total == 1);
+    CHECK(store->list("", 10).value().total == 5);
+    CHECK(store->list("zz", 10).value().total == 0);
 }
 
 }  // namespace natter

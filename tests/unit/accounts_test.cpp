@@ -7,8 +7,7 @@
 #include <algorithm>
 
 #include "src/accounts.hpp"
-#include "tests/unit/queue_background.hpp"
-#include "tests/unit/test_world.hpp"
+#include "tests/unit/account_fixture.hpp"
 
 namespace natter {
 namespace {
@@ -35,36 +34,7 @@ Config config_with(bool require, std::vector<std::string> operators = {}) {
     return config;
 }
 
-struct Fixture {
-    explicit Fixture(Config config = test::test_config()) : t{std::move(config)} {
-        t.world.set_background(&background);
-        auto opened = t.world.accounts().open(dir.file("natter.db"));
-        REQUIRE_MESSAGE(opened.has_value(), (opened ? "" : opened.error().message));
-    }
-
-    // Stores an account directly, as an earlier `register` would have.
-    void add_account(const std::string& name, std::string password) {
-        bool stored = false;
-        t.world.accounts().create(name, password, [&](Result<bool> created) { stored = created && *created; });
-        background.run_jobs();
-        REQUIRE(stored);
-    }
-
-    // A new connection logged in to a registered name; outboxes emptied.
-    Session& login_with_password(std::string_view name, std::string_view password, std::string address = "127.0.0.1") {
-        auto& session = t.connect(std::move(address));
-        TestWorld::type(session, "login " + std::string{name});
-        TestWorld::type(session, password);
-        background.run_jobs();
-        REQUIRE(session.authenticated());
-        t.clear_all();
-        return session;
-    }
-
-    test::ScratchDir dir;
-    test::QueueBackground background;
-    TestWorld t;
-};
+using Fixture = test::AccountFixture;
 
 }  // namespace
 
@@ -266,7 +236,7 @@ TEST_CASE("Accounts: password changes it after the old one is checked") {
 TEST_CASE("Operators: others are not allowed, and no prefix reaches an operator command") {
     Fixture f{config_with(false, {"root"})};
     auto& bob = f.t.login("bob");
-    for (const auto* verb : {"kick", "ban", "unban", "announce", "shutdown"}) {
+    for (const auto* verb : {"kick", "ban", "unban", "announce", "shutdown", "accounts", "unregister", "approve", "deny"}) {
         TestWorld::type(bob, std::string{verb} + " someone");
         CHECK(any_contains(take_lines(bob), "not allowed"));
     }
@@ -369,13 +339,13 @@ TEST_CASE("Operators: help lists the operator commands to operators only") {
     const auto for_bob = take_lines(bob);
     TestWorld::type(admin, "help");
     const auto for_admin = take_lines(admin);
-    for (const auto* verb : {"kick", "ban", "unban", "announce", "shutdown"}) {
+    for (const auto* verb : {"kick", "ban", "unban", "announce", "shutdown", "accounts", "unregister", "approve", "deny"}) {
         CAPTURE(verb);
         CHECK_FALSE(listed(for_bob, verb));
         CHECK(listed(for_admin, verb));
     }
     CHECK(listed(for_bob, "say"));
-    CHECK(for_admin.size() == for_bob.size() + 5);
+    CHECK(for_admin.size() == for_bob.size() + 9);
     // Asking about one is not refused; using it is.
     TestWorld::type(bob, "help kick");
     CHECK(take_lines(bob).front() == "Usage: kick <name> [reason]");

@@ -41,10 +41,11 @@ TEST_CASE("CommandRegistry: the login room has exactly its documented commands")
 }
 
 TEST_CASE("CommandRegistry: the chat room has exactly its documented commands") {
-    CHECK(names_for(RoomKind::chat) == Names{"announce", "ban",      "client", "help",  "history", "ignore",
-                                             "join",     "kick",     "logout", "look",  "me",      "password",
-                                             "register", "reply",    "rooms",  "say",   "shutdown", "tell",
-                                             "unban",    "unignore", "version", "who"});
+    CHECK(names_for(RoomKind::chat) == Names{"accounts", "announce", "approve",  "ban",      "client",     "deny",
+                                             "help",     "history",  "ignore",   "join",     "kick",       "logout",
+                                             "look",     "me",       "password", "register", "reply",      "rooms",
+                                             "say",      "shutdown", "tell",     "unban",    "unignore",   "unregister",
+                                             "version",  "who"});
 }
 
 TEST_CASE("CommandRegistry: the logout room has no commands") { CHECK(names_for(RoomKind::logout).empty()); }
@@ -53,10 +54,10 @@ TEST_CASE("CommandRegistry: every command is registered exactly once") {
     Names all;
     for (const auto& spec : command_registry().all()) all.emplace_back(spec.name);
     std::sort(all.begin(), all.end());
-    CHECK(all == Names{"announce", "ban",      "client",   "help",         "history",  "ignore", "join",
-                       "kick",     "login",    "logout",   "look",         "me",       "mssp-request",
-                       "password", "register", "reply",    "rooms",        "say",      "shutdown", "tell",
-                       "unban",    "unignore", "version",  "who"});
+    CHECK(all == Names{"accounts", "announce", "approve",  "ban",      "client",   "deny",       "help",
+                       "history",  "ignore",   "join",     "kick",     "login",    "logout",     "look",
+                       "me",       "mssp-request", "password", "register", "reply", "rooms",   "say",
+                       "shutdown", "tell",     "unban",    "unignore", "unregister", "version", "who"});
 }
 
 TEST_CASE("CommandRegistry: no verb or alias is registered twice in a room kind") {

@@ -51,6 +51,13 @@ TEST_CASE("Config: an empty file gives the documented defaults") {
     CHECK(c.rooms.announce_max_members == 1000);
     CHECK(c.accounts.database == "data/natter.db");
     CHECK_FALSE(c.accounts.require);
+    CHECK(c.accounts.registrations_per_address == 3);
+    CHECK(c.accounts.registrations_per_window == 100);
+    CHECK(c.accounts.registration_window_s == 3600);
+    CHECK(c.accounts.hashing_queue == 64);
+    CHECK(c.accounts.hashing_memory_mb == 256);
+    CHECK(c.accounts.expire_after_days == 0);
+    CHECK_FALSE(c.accounts.approval);
     CHECK(c.operators.names.empty());
     CHECK(c.log.level == "info");
     CHECK(c.log.format == Config::Log::Format::text);
@@ -86,6 +93,13 @@ announce_max_members = 40
 [accounts]
 database = "/tmp/x.db"
 require = true
+registrations_per_address = 2
+registrations_per_window = 50
+registration_window_s = 600
+hashing_queue = 8
+hashing_memory_mb = 128
+expire_after_days = 90
+approval = true
 
 [operators]
 names = ["alice", "Bob"]
@@ -118,6 +132,13 @@ format = "json"
     CHECK(c.rooms.announce_max_members == 40);
     CHECK(c.accounts.database == "/tmp/x.db");
     CHECK(c.accounts.require);
+    CHECK(c.accounts.registrations_per_address == 2);
+    CHECK(c.accounts.registrations_per_window == 50);
+    CHECK(c.accounts.registration_window_s == 600);
+    CHECK(c.accounts.hashing_queue == 8);
+    CHECK(c.accounts.hashing_memory_mb == 128);
+    CHECK(c.accounts.expire_after_days == 90);
+    CHECK(c.accounts.approval);
     CHECK(c.operators.names == Lines{"alice", "Bob"});
     CHECK(c.log.level == "debug");
     CHECK(c.log.format == Config::Log::Format::json);
@@ -170,6 +191,8 @@ TEST_CASE("Config: wrong types are rejected with the key named") {
                           Case{"[rooms]\npermanent = [1]\n", "permanent"},
                           Case{"[rooms]\ncreate_on_join = 1\n", "create_on_join"},
                           Case{"[accounts]\nrequire = \"no\"\n", "require"},
+                          Case{"[accounts]\napproval = 1\n", "approval"},
+                          Case{"[accounts]\nhashing_queue = \"64\"\n", "hashing_queue"},
                           Case{"[operators]\nnames = \"alice\"\n", "names"},
                           Case{"[log]\nlevel = 3\n", "level"},
                           Case{"[log]\nformat = true\n", "format"},
@@ -195,6 +218,11 @@ TEST_CASE("Config: out-of-range values are rejected with the key named") {
                           Case{"[limits]\nstall_timeout_s = 0\n", "stall_timeout_s"},
                           Case{"[limits]\nmax_clients = -5\n", "max_clients"},
                           Case{"[rooms]\npermanent = []\n", "permanent"},
+                          Case{"[accounts]\nregistration_window_s = 0\n", "registration_window_s"},
+                          Case{"[accounts]\nhashing_memory_mb = 63\n", "hashing_memory_mb"},
+                          Case{"[accounts]\nhashing_queue = 100001\n", "hashing_queue"},
+                          Case{"[accounts]\nexpire_after_days = -1\n", "expire_after_days"},
+                          Case{"[accounts]\nregistrations_per_address = -3\n", "registrations_per_address"},
                           Case{"[rooms]\npermanent = [\"no spaces\"]\n", "permanent"},
                           Case{"[operators]\nnames = [\"1bad\"]\n", "names"},
                           Case{"[log]\nlevel = \"loud\"\n", "level"},

@@ -28,6 +28,8 @@ public:
     }
 
     [[nodiscard]] std::size_t jobs() const { return jobs_.size(); }
+    // How many jobs' work has run so far.
+    [[nodiscard]] std::size_t jobs_run() const { return jobs_run_; }
     [[nodiscard]] std::size_t waits() const { return waits_.size(); }
     [[nodiscard]] std::chrono::milliseconds next_delay() const { return waits_.front().first; }
 
@@ -36,6 +38,7 @@ public:
         for (int guard = 0; guard < 1000 && !jobs_.empty(); ++guard) {
             auto [work, done] = std::move(jobs_.front());
             jobs_.pop_front();
+            ++jobs_run_;
             work();
             done();
         }
@@ -59,6 +62,7 @@ public:
 private:
     std::deque<std::pair<std::function<void()>, std::function<void()>>> jobs_;
     std::deque<std::pair<std::chrono::milliseconds, std::function<void()>>> waits_;
+    std::size_t jobs_run_ = 0;
 };
 
 // A fresh directory for one test's database, removed afterwards.
