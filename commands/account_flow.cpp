@@ -35,6 +35,15 @@ void sign_in(World& world, Session& session, const std::string& name, SignIn how
     session.enter(world.main_room());
 }
 
+void apply_saved_settings(Session& session, const std::vector<std::pair<std::string, std::string>>& settings) {
+    for (const auto& [key, value] : settings) {
+        if (key == "client") {
+            session.profile_for_update().settings = ClientSettings::from_text(value);
+            session.update_variant();
+        }
+    }
+}
+
 void ask_new_password(Session& session, std::string name, std::string_view first_prompt,
                       std::function<void(Session& session, std::string& password)> chosen) {
     session.ask_secret(first_prompt, [name = std::move(name), chosen = std::move(chosen)](Session& s, std::string& typed) {

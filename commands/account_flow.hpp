@@ -8,6 +8,8 @@
 #include <functional>
 #include <string>
 #include <string_view>
+#include <utility>
+#include <vector>
 
 namespace natter {
 class World;
@@ -25,6 +27,11 @@ enum class SignIn { guest, account, request };
 // a session already using the name is told and closed first (its owner just
 // proved the name is theirs).
 void sign_in(World& world, Session& session, const std::string& name, SignIn how);
+
+// Puts what a registered user kept from earlier logins (the `client`
+// settings) into the session; before sign_in, so the first lines are
+// rendered as the user wants them.
+void apply_saved_settings(Session& session, const std::vector<std::pair<std::string, std::string>>& settings);
 
 // Asks for a new password for `name` and then for it again (echo off
 // throughout); one that is refused (too short, the name, a common one) or

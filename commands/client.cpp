@@ -7,10 +7,12 @@
 
 #include <fmt/format.h>
 
+#include "src/accounts.hpp"
 #include "src/client_profile.hpp"
 #include "src/command_registry.hpp"
 #include "src/session.hpp"
 #include "src/text.hpp"
+#include "src/world.hpp"
 
 namespace natter::commands {
 namespace {
@@ -143,7 +145,11 @@ void do_client(CommandContext& ctx, std::string_view args) {
         return;
     }
     ctx.session.update_variant();
-    ctx.session.send(fmt::format("client {} is now {}.", setting, value));
+    // Kept for the next login of a registered name; a guest's go with the session.
+    const bool kept = ctx.session.authenticated() && ctx.world.accounts().is_registered(ctx.session.name());
+    if (kept) ctx.world.accounts().save_setting(ctx.session.name(), "client", profile.settings.to_text());
+    ctx.session.send(fmt::format("client {} is now {}{}", setting, value,
+                                 kept ? " (kept for your next login)." : " (for this session)."));
 }
 
 const Registration client{{.name = "client",

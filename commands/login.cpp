@@ -85,6 +85,7 @@ void finish_login(World& world, std::uint64_t id, const std::string& typed, Aske
     if (checked->outcome == Accounts::Check::right) {
         guard.record_success(typed, session->address());
         gmcp_result(*session, asked, true, "Welcome, " + checked->name + ".");
+        apply_saved_settings(*session, checked->settings);
         sign_in(world, *session, checked->name, SignIn::account);
         session->release_input();
         return;

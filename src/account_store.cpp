@@ -58,6 +58,15 @@ ALTER TABLE accounts ADD COLUMN last_login INTEGER NOT NULL DEFAULT 0;
 ALTER TABLE accounts ADD COLUMN approved INTEGER NOT NULL DEFAULT 1;
 UPDATE accounts SET last_login = CAST(strftime('%s', 'now') AS INTEGER);
 )sql"},
+    // Per-account settings (the `client` command's, and more), by key.
+    {3, R"sql(
+CREATE TABLE IF NOT EXISTS account_settings (
+    name_key TEXT NOT NULL REFERENCES accounts(name_key) ON DELETE CASCADE,
+    key      TEXT NOT NULL,
+    value    TEXT NOT NULL,
+    PRIMARY KEY (name_key, key)
+) WITHOUT ROWID;
+)sql"},
 };
 
 constexpr bool steps_in_order() {
@@ -132,7 +141,7 @@ Result<std::unique_ptr<AccountStore>> AccountStore::open(const std::string& path
 
 AccountStore::~AccountStore() {
     for (auto* statement : {find_, create_, set_hash_, record_login_, approve_, remove_, expiring_, names_, list_,
-                            count_, put_ban_, remove_ban_, bans_, version_}) {
+                            count_, put_ban_, remove_ban_, bans_, version_, settings_, put_setting_, remove_setting_}) {
         sqlite3_finalize(statement);
     }
     sqlite3_close(db_);
@@ -211,6 +220,10 @@ Result<void> AccountStore::prepare_statements() {
         {&remove_ban_, "DELETE FROM bans WHERE target_key = ?1"},
         {&bans_, "SELECT target, is_address, expires, reason, banned_by FROM bans ORDER BY created, target_key"},
         {&version_, "SELECT max(version) FROM schema_version"},
+        {&settings_, "SELECT key, value FROM account_settings WHERE name_key = ?1 ORDER BY key"},
+        {&put_setting_, "INSERT OR REPLACE INTO account_settings (name_key, key, value) "
+                        "SELECT name_key, ?2, ?3 FROM accounts WHERE name_key = ?1"},
+        {&remove_setting_, "DELETE FROM account_settings WHERE name_key = ?1 AND key = ?2"},
     };
     for (const auto& [slot, sql] : statements) {
         if (sqlite3_prepare_v3(db_, sql, -1, SQLITE_PREPARE_PERSISTENT, slot, nullptr) != SQLITE_OK) {
@@ -407,6 +420,30 @@ Result<std::vector<Ban>> AccountStore::bans() {
     }
     if (status != SQLITE_DONE) return tl::unexpected{error("cannot list the bans")};
     return out;
+}
+
+Result<AccountStore::Settings> AccountStore::settings(std::string_view name) {
+    const std::lock_guard lock{mutex_};
+    const ResetOnExit reset{settings_};
+    bind_text(settings_, 1, name_key(name));
+    Settings out;
+    int status = SQLITE_ROW;
+    while ((status = sqlite3_step(settings_)) == SQLITE_ROW) {
+        out.emplace_back(column_text(settings_, 0), column_text(settings_, 1));
+    }
+    if (status != SQLITE_DONE) return tl::unexpected{error("cannot read the settings")};
+    return out;
+}
+
+Result<bool> AccountStore::put_setting(std::string_view name, std::string_view key, std::string_view value) {
+    const std::lock_guard lock{mutex_};
+    auto* statement = value.empty() ? remove_setting_ : put_setting_;
+    const ResetOnExit reset{statement};
+    bind_text(statement, 1, name_key(name));
+    bind_text(statement, 2, key);
+    if (!value.empty()) bind_text(statement, 3, value);
+    if (sqlite3_step(statement) != SQLITE_DONE) return tl::unexpected{error("cannot store a setting")};
+    return value.empty() || sqlite3_changes(db_) == 1;
 }
 
 }  // namespace natter

@@ -52,7 +52,7 @@ class AccountStore {
 public:
     // The schema this build writes. A database with a newer one is refused;
     // an older one is upgraded, one step per version, in one transaction.
-    static constexpr int schema_version = 2;
+    static constexpr int schema_version = 3;
 
     // Opens (creating the file, its directory and the schema on first use)
     // the database at `path`, in WAL mode with synchronous=FULL.
@@ -97,6 +97,14 @@ public:
     [[nodiscard]] Result<bool> remove_ban(std::string_view target);
     [[nodiscard]] Result<std::vector<Ban>> bans();
 
+    // What a registered user keeps from one login to the next, by key
+    // ("client": the `client` command's settings, and so on). They go with
+    // the account when it is removed.
+    using Settings = std::vector<std::pair<std::string, std::string>>;
+    [[nodiscard]] Result<Settings> settings(std::string_view name);
+    // Sets one (an empty value removes it); false if there is no such account.
+    [[nodiscard]] Result<bool> put_setting(std::string_view name, std::string_view key, std::string_view value);
+
 private:
     explicit AccountStore(sqlite3* db) : db_{db} {}
     [[nodiscard]] Result<void> prepare_statements();
@@ -123,6 +131,9 @@ private:
     sqlite3_stmt* put_ban_ = nullptr;
     sqlite3_stmt* remove_ban_ = nullptr;
     sqlite3_stmt* bans_ = nullptr;
+    sqlite3_stmt* settings_ = nullptr;
+    sqlite3_stmt* put_setting_ = nullptr;
+    sqlite3_stmt* remove_setting_ = nullptr;
     sqlite3_stmt* version_ = nullptr;
 };
 

@@ -218,13 +218,16 @@ bool Accounts::check_password(std::uint64_t session, std::string name, std::stri
                 if (!account) {
                     *outcome = tl::unexpected{account.error()};
                 } else if (!*account) {
-                    *outcome = Checked{.outcome = Check::no_account, .name = {}, .approved = true};
+                    *outcome = Checked{.outcome = Check::no_account, .name = {}, .approved = true, .settings = {}};
                 } else if (verify_password((*account)->hash, secret->text())) {
+                    // The settings come with the answer: one trip to the disk.
+                    auto settings = store->settings(name);
                     *outcome = Checked{.outcome = Check::right, .name = (*account)->name,
-                                       .approved = (*account)->approved};
+                                       .approved = (*account)->approved,
+                                       .settings = settings ? std::move(*settings) : AccountStore::Settings{}};
                     *recorded = store->record_login(name, now);
                 } else {
-                    *outcome = Checked{.outcome = Check::wrong, .name = {}, .approved = true};
+                    *outcome = Checked{.outcome = Check::wrong, .name = {}, .approved = true, .settings = {}};
                 }
             },
         .done =
@@ -240,6 +243,18 @@ bool Accounts::check_password(std::uint64_t session, std::string name, std::stri
         .dropped = nullptr,
     };
     return hashing_.submit(background_of(world_), hashing_limits(), std::move(job));
+}
+
+void Accounts::save_setting(std::string name, std::string key, std::string value) {
+    if (!store_ || world_.background() == nullptr) return;
+    auto stored = empty_outcome<bool>();
+    world_.background()->run(
+        [store = store_.get(), name, key, value = std::move(value), stored] {
+            *stored = store->put_setting(name, key, value);
+        },
+        [name, key, stored] {
+            if (!*stored) spdlog::warn("setting {} of {} could not be stored: {}", key, name, stored->error().message);
+        });
 }
 
 bool Accounts::create(std::uint64_t session, NewAccount account, std::string& password,

@@ -81,6 +81,7 @@ public:
         Check outcome = Check::wrong;
         std::string name;  // as registered, when right
         bool approved = true;  // false: right, but a request still waiting
+        AccountStore::Settings settings;  // the account's, when right
     };
     [[nodiscard]] bool check_password(std::uint64_t session, std::string name, std::string& password,
                                       std::function<void(Result<Checked>)> done);
@@ -97,6 +98,10 @@ public:
     // `done` gets right (changed), wrong (old password wrong) or no_account.
     [[nodiscard]] bool change_password(std::uint64_t session, std::string name, std::string& old_password,
                                        std::string& new_password, std::function<void(Result<Check>)> done);
+
+    // Stores one of a registered name's settings (an empty value removes
+    // it), on a worker thread; a failure is logged.
+    void save_setting(std::string name, std::string key, std::string value);
 
     // --- the operators' tools: database work on a worker thread, `done`
     // on the loop thread, the names in memory changed once it is stored.

@@ -185,7 +185,7 @@ TEST_CASE("AccountStore: a schema version 1 database is upgraded in place, keepi
     auto store = open_store(path);
     const auto after = static_cast<std::int64_t>(std::time(nullptr));
     CHECK(store->upgraded_from() == 1);
-    CHECK(store->stored_schema_version() == 2);
+    CHECK(store->stored_schema_version() == AccountStore::schema_version);
     CHECK(query(path, "SELECT count(*) FROM schema_version") == "1");
 
     const auto alice = store->find("ALICE").value();
@@ -212,6 +212,28 @@ TEST_CASE("AccountStore: a schema version 1 database is upgraded in place, keepi
     CHECK(store->create("carol", "h", t0, false).value());
     CHECK_FALSE(store->find("carol").value()->approved);
     CHECK(store->record_login("alice", after + 10).value());
+    CHECK(store->put_setting("alice", "client", "colour=off").value());
+    CHECK(store->settings("Alice").value() == AccountStore::Settings{{"client", "colour=off"}});
+}
+
+TEST_CASE("AccountStore: settings are kept per account, replaced by key, and go with the account") {
+    test::ScratchDir dir;
+    auto store = open_store(dir.file("s.db"));
+    REQUIRE(store->create("alice", "h", t0, true).value());
+    CHECK(store->settings("alice").value().empty());
+    CHECK(store->put_setting("Alice", "client", "width=100").value());
+    CHECK(store->put_setting("alice", "client", "width=80 wrap=on").value());
+    CHECK(store->put_setting("alice", "desc", "hello").value());
+    CHECK(store->settings("ALICE").value() ==
+          AccountStore::Settings{{"client", "width=80 wrap=on"}, {"desc", "hello"}});
+    CHECK(store->put_setting("alice", "desc", "").value());  // removed
+    CHECK(store->settings("alice").value() == AccountStore::Settings{{"client", "width=80 wrap=on"}});
+    CHECK_FALSE(store->put_setting("nobody", "client", "x").value());
+    // Injection is just text.
+    CHECK(store->put_setting("alice", "client", "'); DROP TABLE accounts; --").value());
+    CHECK(store->find("alice").value().has_value());
+    CHECK(store->remove("alice").value());
+    CHECK(query(dir.file("s.db"), "SELECT count(*) FROM account_settings") == "0");
 }
 
 TEST_CASE("AccountStore: reopening an upgraded file changes nothing more") {
