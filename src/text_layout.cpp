@@ -97,8 +97,18 @@ public:
     Filler(std::string& out, std::size_t width, std::size_t indent) : out_{out}, width_{width}, indent_{indent} {}
 
     void word(const std::vector<Piece>& pieces, std::size_t width) {
+        // A word too long for any line starts where it is and is broken
+        // between clusters; any other goes to the next line if it must.
+        const bool too_long = width > width_ - indent_;
+        std::size_t first = 0;  // the first cluster's width: it must fit after the spaces
+        for (const auto& piece : pieces) {
+            if (piece.kind == Piece::Kind::cluster) {
+                first = piece.width;
+                break;
+            }
+        }
         if (has_text_) {
-            if (column_ + spaces_width_ + width <= width_) {
+            if (column_ + spaces_width_ + (too_long ? first : width) <= width_) {
                 line_.append(spaces_);
                 column_ += spaces_width_;
             } else {
@@ -110,7 +120,6 @@ public:
         }
         spaces_.clear();
         spaces_width_ = 0;
-        // A word too long for any line is broken between clusters.
         const bool fits = column_ + width <= width_;
         for (const auto& piece : pieces) {
             if (!fits && piece.kind == Piece::Kind::cluster && has_text_ && column_ + piece.width > width_) end_line();

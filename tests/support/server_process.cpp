@@ -18,9 +18,8 @@ std::vector<std::string> natterd_argv(const std::filesystem::path& config, const
     return argv;
 }
 
-// The port from natterd's "listening on 127.0.0.1:PORT" line, 0 if absent.
-std::uint16_t parse_listening_port(std::string_view log) {
-    constexpr std::string_view marker = "listening on ";
+// The port from natterd's "<marker>127.0.0.1:PORT" line, 0 if absent.
+std::uint16_t parse_listening_port(std::string_view log, std::string_view marker = "listening on ") {
     const auto at = log.find(marker);
     if (at == std::string_view::npos) return 0;
     std::string_view rest = log.substr(at + marker.size());
@@ -57,6 +56,10 @@ std::string test_config(const ServerOptions& options, const std::filesystem::pat
     toml += "\n";
     toml += options.extra_tables;
     return toml;
+}
+
+std::uint16_t ServerProcess::listener_port(std::string_view kind) const {
+    return parse_listening_port(child_.stdout_text(), std::string{kind} + " listener on ");
 }
 
 ServerProcess::ServerProcess(ServerOptions options)

@@ -49,6 +49,9 @@ public:
     ServerProcess& operator=(const ServerProcess&) = delete;
 
     std::uint16_t port() const { return port_; }
+    // The port of the first [[listeners]] table of `kind` ("mud", ...), from
+    // natterd's "<kind> listener on 127.0.0.1:PORT" line; 0 if none.
+    std::uint16_t listener_port(std::string_view kind) const;
     pid_t pid() const { return child_.pid(); }
     const std::filesystem::path& config_path() const { return config_; }
     const TempDir& dir() const { return dir_; }
