@@ -84,9 +84,18 @@ void Room::remove(Session& session) {
 
 void Room::broadcast(const Event& event, const Session* speaker) {
     RenderCache cache{event};
+    // Members of one variant usually come in runs (all of them, in a room
+    // of plain clients): the bytes are looked up again only when it changes.
+    std::uint32_t key = 0;
+    std::string_view bytes;
+    bool looked_up = false;
     for (auto* member : members_) {
         if (speaker != nullptr && member->ignores(*speaker)) continue;
-        const auto& bytes = cache.bytes_for(member->variant());
+        if (!looked_up || member->variant_key() != key) {
+            key = member->variant_key();
+            bytes = cache.bytes_for(member->variant(), key);
+            looked_up = true;
+        }
         if (!bytes.empty()) member->send_raw(bytes);
     }
     world_.count_broadcast(cache.renders());

@@ -136,7 +136,10 @@ void Session::keep_alive(Clock::time_point now, std::chrono::seconds after) {
     send_raw({nop, sizeof nop});
 }
 
-void Session::update_variant() { variant_ = profile_ ? profile_->variant() : plain_variant; }
+void Session::update_variant() {
+    variant_ = profile_ ? profile_->variant() : plain_variant;
+    variant_key_ = variant_.key();
+}
 
 void Session::on_mssp_requested() { send_raw(mssp_subnegotiation(mssp_variables(world_))); }
 

@@ -68,6 +68,7 @@ public:
     // How this client wants events rendered; plain_variant for nc and plain
     // telnet, whose bytes are the classic ones.
     [[nodiscard]] const Variant& variant() const { return variant_; }
+    [[nodiscard]] std::uint32_t variant_key() const { return variant_key_; }  // variant().key(), kept
     // What natter knows of the client, or nullptr (it told nothing).
     [[nodiscard]] const ClientProfile* profile() const { return profile_.get(); }
     // The profile, made on first use (the `client` command sets things in it).
@@ -189,6 +190,7 @@ private:
     World& world_;
     std::unique_ptr<ClientProfile> profile_;  // made when the client tells something
     Variant variant_{};
+    std::uint32_t variant_key_ = 0;
     std::string address_;
     std::string name_;
     Room* room_ = nullptr;

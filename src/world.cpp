@@ -1,6 +1,7 @@
 #include "src/world.hpp"
 
 #include <algorithm>
+#include <bit>
 #include <cassert>
 
 #include <fmt/format.h>
@@ -40,7 +41,9 @@ void World::reconfigure(Config config) {
 void World::apply_limits() {
     const auto& limits = config_.limits;
     pacer_.set_limits(OutputPacer::limits_for(limits.output_buffer_bytes, std::chrono::seconds{limits.stall_timeout_s}));
-    early_flush_step_ = std::clamp<std::size_t>(pacer_.limits().client_high / 4, 1024, early_flush_bytes);
+    // A power of two, so the test on every queued line is a shift, not a division.
+    early_flush_shift_ = static_cast<unsigned>(std::countr_zero(
+        std::bit_floor(std::clamp<std::size_t>(pacer_.limits().client_high / 4, 1024, early_flush_bytes))));
 }
 
 void World::ensure_permanent_rooms() {
@@ -92,7 +95,7 @@ void World::announce_channels() {
     RenderCache cache{Event{.kind = EventKind::channels, .rooms = rooms}};
     for (auto* user : users_) {
         if (!user->variant().structured()) continue;  // nothing to show a plain client
-        const auto& bytes = cache.bytes_for(user->variant());
+        const auto& bytes = cache.bytes_for(user->variant(), user->variant_key());
         if (!bytes.empty()) user->send_raw(bytes);
     }
 }
@@ -164,8 +167,7 @@ void World::queued(Session& session, std::size_t bytes) {
     // the kernel takes nothing, trying again for each line would cost a
     // system call and a move of the whole outbox per line.
     const std::size_t size = session.outbox().size();
-    const std::size_t step = early_flush_step_;
-    if (size / step != (size - std::min(bytes, size)) / step) {
+    if (size >> early_flush_shift_ != (size - std::min(bytes, size)) >> early_flush_shift_) {
         if (early_flush_) early_flush_(session);
         // What the kernel would not take: past the pacer's mark, input stops
         // before the rest of this loop iteration adds to it.
@@ -228,7 +230,7 @@ void World::enforce_timeouts() {
 void World::broadcast_to_users(const Event& event) {
     RenderCache cache{event};
     for (auto* user : users_) {
-        const auto& bytes = cache.bytes_for(user->variant());
+        const auto& bytes = cache.bytes_for(user->variant(), user->variant_key());
         if (!bytes.empty()) user->send_raw(bytes);
     }
     count_broadcast(cache.renders());
@@ -238,7 +240,7 @@ void World::broadcast_to_sessions(const Event& event) {
     RenderCache cache{event};
     for (auto* session : sessions_) {
         if (session->closing()) continue;
-        const auto& bytes = cache.bytes_for(session->variant());
+        const auto& bytes = cache.bytes_for(session->variant(), session->variant_key());
         if (!bytes.empty()) session->send_raw(bytes);
     }
     count_broadcast(cache.renders());

@@ -124,7 +124,7 @@ public:
     static constexpr std::size_t early_flush_bytes = 64 * 1024;
     // The step actually used: smaller when a small output limit makes the
     // pacer's marks smaller than early_flush_bytes.
-    [[nodiscard]] std::size_t early_flush_step() const { return early_flush_step_; }
+    [[nodiscard]] std::size_t early_flush_step() const { return std::size_t{1} << early_flush_shift_; }
     static constexpr std::size_t early_flush_total_bytes = 16 * 1024 * 1024;
     void set_early_flush(std::function<void(Session&)> one, std::function<void()> all) {
         early_flush_ = std::move(one);
@@ -188,7 +188,7 @@ private:
     std::function<void()> early_flush_all_;
     std::size_t queued_since_flush_ = 0;
     OutputPacer pacer_;
-    std::size_t early_flush_step_ = early_flush_bytes;
+    unsigned early_flush_shift_ = 16;  // log2 of early_flush_step()
     bool shutting_down_ = false;
     std::unique_ptr<Accounts> accounts_;
     Background* background_ = nullptr;

@@ -36,8 +36,7 @@ void render(const Event& event, const Variant& variant, std::string& out) {
     }
 }
 
-const std::string& RenderCache::bytes_for(const Variant& variant) {
-    const auto key = variant.key();
+const std::string& RenderCache::render_for(const Variant& variant, std::uint32_t key) {
     for (const auto& entry : entries_) {
         if (entry.key == key) return entry.bytes;
     }

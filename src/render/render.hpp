@@ -23,12 +23,20 @@ public:
     RenderCache(const RenderCache&) = delete;
     RenderCache& operator=(const RenderCache&) = delete;
 
-    // The bytes for `variant`, rendered on first use; valid until the next call.
-    [[nodiscard]] const std::string& bytes_for(const Variant& variant);
+    // The bytes for `variant` (whose key() is `key`), rendered on first use;
+    // valid until the next call. Inline for the usual case, a receiver like
+    // the first: it runs once per receiver of every broadcast.
+    [[nodiscard]] const std::string& bytes_for(const Variant& variant, std::uint32_t key) {
+        if (!entries_.empty() && entries_.front().key == key) return entries_.front().bytes;
+        return render_for(variant, key);
+    }
+    [[nodiscard]] const std::string& bytes_for(const Variant& variant) { return bytes_for(variant, variant.key()); }
     // How many variants were rendered: the distinct variants asked for.
     [[nodiscard]] std::size_t renders() const { return entries_.size(); }
 
 private:
+    const std::string& render_for(const Variant& variant, std::uint32_t key);
+
     struct Entry {
         std::uint32_t key;
         std::string bytes;
