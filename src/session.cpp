@@ -315,8 +315,7 @@ void Session::mark_closing() {
 
 namespace natter {
 
-bool Session::ignores(const Session& other) const {
-    if (ignored_.empty()) return false;
+bool Session::ignores_listed(const Session& other) const {
     const auto key = name_key(other.name_);
     return std::find(ignored_.begin(), ignored_.end(), key) != ignored_.end();
 }

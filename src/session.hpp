@@ -121,7 +121,9 @@ public:
     // Talker state: whom `reply` answers, and whose lines this session drops.
     [[nodiscard]] const std::string& reply_to() const { return reply_to_; }
     void set_reply_to(std::string name) { reply_to_ = std::move(name); }
-    [[nodiscard]] bool ignores(const Session& other) const;
+    // Inline for the usual case, an empty list: it is asked for every
+    // receiver of every broadcast.
+    [[nodiscard]] bool ignores(const Session& other) const { return !ignored_.empty() && ignores_listed(other); }
     bool ignore(std::string_view name);    // false if already ignored
     bool unignore(std::string_view name);  // false if not ignored
     [[nodiscard]] const std::vector<std::string>& ignored() const { return ignored_; }
@@ -182,6 +184,7 @@ private:
     void end_compression();
     void on_line(std::string_view raw) override;
     void on_overlong_line() override;
+    [[nodiscard]] bool ignores_listed(const Session& other) const;
     // A line past flood control: to the password prompt or the room.
     void take_line(std::string_view raw);
     // False (and the session doomed) if `bytes` more would pass the output limit.

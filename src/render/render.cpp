@@ -14,6 +14,11 @@ constexpr std::size_t wrap_indent = 2;
 }  // namespace
 
 void render(const Event& event, const Variant& variant, std::string& out) {
+    if (variant.width == 0 && !variant.ascii && !variant.gmcp && event.kind != EventKind::prompt) {
+        // The usual case, plain or coloured: straight into `out`.
+        if (append_event_text(event, variant.colour, out)) out.append("\r\n");
+        return;
+    }
     std::string line;
     const bool has_text = append_event_text(event, variant.colour, line);
     if (has_text) {
@@ -37,10 +42,16 @@ void render(const Event& event, const Variant& variant, std::string& out) {
 }
 
 const std::string& RenderCache::render_for(const Variant& variant, std::uint32_t key) {
-    for (const auto& entry : entries_) {
+    if (!first_rendered_) {
+        first_rendered_ = true;
+        first_.key = key;
+        render(event_, variant, first_.bytes);
+        return first_.bytes;
+    }
+    for (const auto& entry : more_) {
         if (entry.key == key) return entry.bytes;
     }
-    auto& entry = entries_.emplace_back(Entry{key, {}});
+    auto& entry = more_.emplace_back(Entry{key, {}});
     render(event_, variant, entry.bytes);
     return entry.bytes;
 }

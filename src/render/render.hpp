@@ -27,12 +27,12 @@ public:
     // valid until the next call. Inline for the usual case, a receiver like
     // the first: it runs once per receiver of every broadcast.
     [[nodiscard]] const std::string& bytes_for(const Variant& variant, std::uint32_t key) {
-        if (!entries_.empty() && entries_.front().key == key) return entries_.front().bytes;
+        if (first_rendered_ && first_.key == key) return first_.bytes;
         return render_for(variant, key);
     }
     [[nodiscard]] const std::string& bytes_for(const Variant& variant) { return bytes_for(variant, variant.key()); }
     // How many variants were rendered: the distinct variants asked for.
-    [[nodiscard]] std::size_t renders() const { return entries_.size(); }
+    [[nodiscard]] std::size_t renders() const { return (first_rendered_ ? 1 : 0) + more_.size(); }
 
 private:
     const std::string& render_for(const Variant& variant, std::uint32_t key);
@@ -42,7 +42,11 @@ private:
         std::string bytes;
     };
     const Event& event_;
-    std::vector<Entry> entries_;  // a handful at most: a linear search is fastest
+    // The first variant asked for needs no allocation; the rest are a
+    // handful at most, where a linear search is fastest.
+    Entry first_{};
+    bool first_rendered_ = false;
+    std::vector<Entry> more_;
 };
 
 }  // namespace natter
