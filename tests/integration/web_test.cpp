@@ -172,6 +172,21 @@ TEST_CASE("Web over TCP: telnet and web users share rooms, says, who and tells")
     CHECK((*tell)["from"] == "alice");
     CHECK((*tell)["message"] == "hush");
 
+    // Rooms: a join that makes a room is told as the new room list, and the
+    // web user sees who is in the room it enters.
+    REQUIRE(webby.send_text("join cellar"));
+    const auto rooms = expect_event(webby, "rooms", [](const Json& e) { return e["rooms"].size() == 2; });
+    REQUIRE(rooms);
+    CHECK((*rooms)["rooms"] == Json::array({"lobby", "cellar"}));
+    const auto cellar = expect_event(webby, "room", [](const Json& e) { return e["room"] == "cellar"; });
+    REQUIRE(cellar);
+    CHECK((*cellar)["people"] == Json::array({"webby"}));
+    REQUIRE(alice.send_line("join cellar"));
+    const auto entered = expect_event(webby, "entered");
+    REQUIRE(entered);
+    CHECK((*entered)["who"] == "alice");
+    CHECK((*entered)["room"] == "cellar");
+
     // A web user who goes is seen going.
     webby.tcp().close();
     CHECK(alice.read_until([](std::string_view l) { return l.find("webby") != std::string_view::npos; }));
