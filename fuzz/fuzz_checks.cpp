@@ -1,5 +1,6 @@
 #include "fuzz/fuzz_checks.hpp"
 
+#include <cctype>
 #include <cstdio>
 #include <cstdlib>
 
@@ -7,6 +8,8 @@ namespace natter::fuzz {
 namespace {
 
 constexpr unsigned char iac = 255;
+constexpr unsigned char se = 240;
+constexpr unsigned char sb = 250;
 constexpr unsigned char will = 251;
 constexpr unsigned char dont = 254;
 
@@ -85,11 +88,40 @@ bool is_valid_output(std::string_view bytes) {
         if (byte == iac) {
             if (bytes.size() - i < 2) return false;
             const auto command = static_cast<unsigned char>(bytes[i + 1]);
+            if (command == sb) {
+                // A subnegotiation's payload is binary (CHARSET REQUEST,
+                // TTYPE SEND, MSSP, GMCP); it must end with IAC SE, and a
+                // 0xFF in it must be doubled.
+                std::size_t k = i + 2;
+                for (;;) {
+                    if (bytes.size() - k < 2) return false;
+                    if (static_cast<unsigned char>(bytes[k]) != iac) {
+                        ++k;
+                        continue;
+                    }
+                    const auto next = static_cast<unsigned char>(bytes[k + 1]);
+                    if (next == se) break;
+                    if (next != iac) return false;
+                    k += 2;
+                }
+                i = k + 2;
+                continue;
+            }
             const bool negotiation = command >= will && command <= dont;
             if (negotiation && bytes.size() - i < 3) return false;
             // IAC IAC would be a data byte 0xFF, which sanitised text never has.
             if (command == iac) return false;
             i += negotiation ? 3 : 2;
+            continue;
+        }
+        if (byte == 0x1B) {
+            // Colour for a client that asked for it: SGR only (ESC [ digits
+            // and semicolons m), never another escape sequence.
+            if (bytes.size() - i < 3 || bytes[i + 1] != '[') return false;
+            std::size_t k = i + 2;
+            while (k < bytes.size() && (std::isdigit(static_cast<unsigned char>(bytes[k])) != 0 || bytes[k] == ';')) ++k;
+            if (k >= bytes.size() || bytes[k] != 'm') return false;
+            i = k + 1;
             continue;
         }
         if (byte == '\r') {
@@ -100,6 +132,19 @@ bool is_valid_output(std::string_view bytes) {
         if (!next_code_point(bytes, i, cp) || is_control(cp) || is_bidi_control(cp)) return false;
     }
     return true;
+}
+
+void print_bytes(std::string_view label, std::string_view bytes) {
+    std::fprintf(stderr, "%.*s (%zu bytes): ", static_cast<int>(label.size()), label.data(), bytes.size());
+    for (const char c : bytes) {
+        const auto byte = static_cast<unsigned char>(c);
+        if (byte >= 0x20 && byte < 0x7F && byte != '\\') {
+            std::fputc(byte, stderr);
+        } else {
+            std::fprintf(stderr, "\\x%02x", byte);
+        }
+    }
+    std::fputc('\n', stderr);
 }
 
 }  // namespace natter::fuzz

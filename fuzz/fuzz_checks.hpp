@@ -19,7 +19,11 @@ void check(bool ok, std::string_view what);
 
 // What a session may put on the wire: CR LF terminated lines of UTF-8 with
 // no control characters but TAB, interleaved with telnet negotiation
-// (IAC WILL/WONT/DO/DONT <option>) and two-byte IAC commands.
+// (IAC WILL/WONT/DO/DONT <option>), two-byte IAC commands and
+// subnegotiations (IAC SB ... IAC SE, binary payload with 0xFF doubled)
+// and, for clients that asked for colour, ANSI SGR sequences (ESC [ ... m).
 [[nodiscard]] bool is_valid_output(std::string_view bytes);
+// Prints `bytes` to stderr, escaped, so that a failed check shows what it saw.
+void print_bytes(std::string_view label, std::string_view bytes);
 
 }  // namespace natter::fuzz

@@ -182,6 +182,7 @@ private:
         background_.run_jobs();
         world_.settle();
         world_.flush_pending([](Session& session) {
+            if (!is_valid_output(session.outbox())) print_bytes("outbox", session.outbox());
             check(is_valid_output(session.outbox()), "malformed output bytes");
             session.outbox().clear();
         });
