@@ -15,6 +15,23 @@
 
 namespace natter::commands {
 
+std::string plain_password_refusal(const World& world) {
+    std::string line = "Passwords are accepted only over an encrypted connection here.";
+    if (const auto& ports = world.tls_telnet_ports(); !ports.empty()) {
+        line += fmt::format(" Connect with TLS to port {}.", ports.front());
+    } else if (const auto& web = world.tls_web_ports(); !web.empty()) {
+        line += fmt::format(" Use the web page over https on port {}.", web.front());
+    }
+    return line;
+}
+
+bool refuses_plain_password(Session& session) {
+    const auto& world = session.world();
+    if (!world.config().accounts.require_tls_for_passwords || session.encrypted()) return false;
+    session.send(plain_password_refusal(world));
+    return true;
+}
+
 void sign_in(World& world, Session& session, const std::string& name, SignIn how) {
     if (auto* other = world.find_user(name); other != nullptr && other != &session && how != SignIn::guest) {
         // A link-dead session must never lock its owner out.

@@ -40,6 +40,12 @@ void apply_saved_settings(Session& session, const std::vector<std::pair<std::str
 void ask_new_password(Session& session, std::string name, std::string_view first_prompt,
                       std::function<void(Session& session, std::string& password)> chosen);
 
+// With [accounts] require_tls_for_passwords, a session that is not
+// encrypted may not send a password: tells it where to connect instead and
+// returns true. plain_password_refusal() is that line.
+[[nodiscard]] bool refuses_plain_password(Session& session);
+[[nodiscard]] std::string plain_password_refusal(const World& world);
+
 // Sends `line` to every operator logged in.
 void tell_operators(World& world, std::string_view line);
 

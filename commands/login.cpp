@@ -145,6 +145,7 @@ void do_login(CommandContext& ctx, std::string_view name) {
     }
     if (refused(ctx.world, ctx.session, name)) return;
     if (ctx.world.accounts().is_registered(name)) {
+        if (refuses_plain_password(ctx.session)) return;
         ask_password(ctx.session, std::string{name});
         return;
     }
@@ -193,6 +194,9 @@ void on_gmcp_credentials(Session& session, std::string_view body) {
     if (refused(world, session, name)) return fail("Refused.");
     if (world.accounts().is_registered(name)) {
         if (password.empty()) return fail("A password is needed for this name.");
+        if (world.config().accounts.require_tls_for_passwords && !session.encrypted()) {
+            return fail(plain_password_refusal(world));
+        }
         check(session, name, password, Asked::gmcp);
         wipe(password);
         return;

@@ -34,6 +34,7 @@ void do_password(CommandContext& ctx, std::string_view) {
         ctx.session.send("Only a registered name has a password. Use \"register\" to register yours.");
         return;
     }
+    if (refuses_plain_password(ctx.session)) return;
     ctx.session.ask_secret("Old password:", [](Session& s, std::string& typed) {
         auto old_password = std::make_shared<Secret>(typed);
         ask_new_password(s, s.name(), "New password:", [old_password](Session& again, std::string& new_password) {

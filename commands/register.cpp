@@ -125,6 +125,7 @@ void register_in_login_room(CommandContext& ctx, std::string_view name) {
         ctx.session.send("The name \"" + std::string{name} + "\" is registered already.");
         return;
     }
+    if (refuses_plain_password(ctx.session)) return;
     ask_and_register(ctx.session, std::string{name});
 }
 
@@ -147,6 +148,7 @@ void do_register(CommandContext& ctx, std::string_view args) {
         return;
     }
     if (refused(ctx, name)) return;
+    if (refuses_plain_password(ctx.session)) return;
     ask_and_register(ctx.session, name);
 }
 

@@ -37,7 +37,8 @@ void do_who(CommandContext& ctx, std::string_view) {
         auto line = room == nullptr ? user->name() : user->name() + " (" + room->name() + ")";
         if (operator_view) {
             // Addresses, and how each is connected, are for operators only.
-            line += " from " + user->address() + " via " + std::string{listener_kind_name(user->listener_kind())};
+            line += " from " + user->address() + " via " + std::string{listener_kind_name(user->listener_kind())} +
+                    (user->encrypted() ? "+tls" : "");
         }
         ctx.session.send(line);
     }

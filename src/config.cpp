@@ -149,7 +149,6 @@ std::optional<std::string> read_listener(const toml::table& table, std::string_v
         } else if (key.str() == "tls") {
             if (!value.is_boolean()) return fmt::format("{} must be true or false", where);
             listener.tls = *value.value<bool>();
-            if (listener.tls) return fmt::format("{}: TLS listeners are not supported by this build", where);
         } else if (key.str() == "host") {
             if (auto why = read_string(value, listener.host)) return fmt::format("{} {}", where, *why);
             if (listener.host.empty()) return fmt::format("{} must be a numeric address", where);
@@ -246,10 +245,30 @@ const std::vector<Key>& keys() {
         {"accounts", "expire_after_days",
          uint_key(&Config::accounts, &Config::Accounts::expire_after_days, 0, 36500)},
         {"accounts", "approval", bool_key(&Config::accounts, &Config::Accounts::approval)},
+        {"accounts", "require_tls_for_passwords",
+         bool_key(&Config::accounts, &Config::Accounts::require_tls_for_passwords)},
         {"operators", "names",
          [](const toml::node& n, Config& c) { return read_names(n, c.operators.names, true); }},
         {"telnet", "mccp", bool_key(&Config::telnet, &Config::Telnet::mccp)},
         {"telnet", "keepalive_s", uint_key(&Config::telnet, &Config::Telnet::keepalive_s, 0, 86400)},
+        {"tls", "cert",
+         [](const toml::node& n, Config& c) { return read_string(n, c.tls.cert); }},
+        {"tls", "key",
+         [](const toml::node& n, Config& c) { return read_string(n, c.tls.key); }},
+        {"tls", "min_version",
+         [](const toml::node& n, Config& c) -> std::optional<std::string> {
+             std::string s;
+             if (auto why = read_string(n, s)) return why;
+             if (s == "1.2") {
+                 c.tls.min_version = Config::Tls::Version::tls1_2;
+             } else if (s == "1.3") {
+                 c.tls.min_version = Config::Tls::Version::tls1_3;
+             } else {
+                 return "must be \"1.2\" or \"1.3\"";
+             }
+             return std::nullopt;
+         }},
+        {"tls", "handshake_timeout_s", uint_key(&Config::tls, &Config::Tls::handshake_timeout_s, 1, 300)},
         {"web", "allowed_origins",
          [](const toml::node& n, Config& c) -> std::optional<std::string> {
              const auto* array = n.as_array();
@@ -357,6 +376,12 @@ Result<Config> parse_config(std::string_view toml_text, std::string_view origin)
                 return fail(fmt::format("{}:{}: [{}] {} {}", origin, key_line, section_key.str(), key.str(),
                                         *why));
             }
+        }
+    }
+    for (const auto& listener : config.listeners) {
+        if (listener.tls && (config.tls.cert.empty() || config.tls.key.empty())) {
+            return fail(fmt::format("{}:{}: [[listeners]] tls = true needs [tls] cert and key", origin,
+                                    listener.line));
         }
     }
     return config;

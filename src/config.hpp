@@ -69,6 +69,9 @@ struct Config {
         std::uint32_t hashing_memory_mb = 256;
         std::uint32_t expire_after_days = 0;  // unused accounts are removed; 0 = never
         bool approval = false;                // new accounts wait for an operator's approve
+        // Passwords (register, password, logging in to a registered name)
+        // only over TLS; plain connections are pointed at a TLS port.
+        bool require_tls_for_passwords = false;
     } accounts;
 
     struct Operators {
@@ -95,6 +98,15 @@ struct Config {
         bool mccp = false;              // offer MCCP2 compression on mud listeners
         std::uint32_t keepalive_s = 0;  // IAC NOP after this much silence; 0 = never
     } telnet;
+
+    // The certificate of every tls = true listener (SPEC §10). Re-read on
+    // SIGHUP; a pair that fails to load keeps the old one.
+    struct Tls {
+        std::string cert;  // PEM: the certificate, then its chain
+        std::string key;   // PEM private key
+        enum class Version { tls1_2, tls1_3 } min_version = Version::tls1_2;
+        std::uint32_t handshake_timeout_s = 10;
+    } tls;
 
     struct Web {
         // Origins (scheme://host[:port]) whose pages may open /ws; empty:

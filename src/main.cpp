@@ -14,6 +14,8 @@
 #include "src/config.hpp"
 #include "src/log.hpp"
 #include "src/net/server.hpp"
+#include "src/test_certificate.hpp"
+#include "src/tls_context.hpp"
 #include "src/version.hpp"
 #include "src/world.hpp"
 
@@ -27,10 +29,13 @@ int main(int argc, char** argv) {
     CLI::App app{"natterd: a telnet chat server"};
     std::string config_path = "config/natter.toml";
     std::string check_path;
+    std::string test_cert_dir;
     std::optional<std::string> host;
     std::optional<std::uint16_t> port;
     app.add_option("--config", config_path, "configuration file (TOML)")->capture_default_str();
     app.add_option("--check-config", check_path, "validate a configuration file and exit");
+    app.add_option("--make-test-cert", test_cert_dir,
+                   "write a self-signed cert.pem and key.pem for localhost into DIR and exit");
     app.add_option("--host", host, "address to listen on (overrides [server] host)");
     app.add_option("--port", port, "port to listen on, 0 for any free one (overrides [server] port)");
     app.set_version_flag("--version", "natterd " + natter::version_line(), "print the version and exit");
@@ -43,9 +48,26 @@ int main(int argc, char** argv) {
         return exit_bad_config;
     }
 
+    if (!test_cert_dir.empty()) {
+        auto written = natter::write_test_certificate(test_cert_dir);
+        if (!written) {
+            fmt::print(stderr, "natterd: {}\n", written.error().message);
+            return 1;
+        }
+        fmt::print("wrote {} and {} (self-signed, for localhost; clients must be told to trust it)\n",
+                   written->first.string(), written->second.string());
+        return 0;
+    }
+
     if (!check_path.empty()) {
-        if (auto config = natter::load_config(check_path); !config) {
+        auto config = natter::load_config(check_path);
+        if (!config) {
             fmt::print(stderr, "{}\n", config.error().message);
+            return exit_bad_config;
+        }
+        // The certificate and key too: a pair that will not load is a bad configuration.
+        if (auto tls = natter::TlsContext::for_config(*config, check_path); !tls) {
+            fmt::print(stderr, "{}\n", tls.error().message);
             return exit_bad_config;
         }
         fmt::print("{}: ok\n", check_path);
@@ -55,6 +77,10 @@ int main(int argc, char** argv) {
     auto config = natter::load_config(config_path);
     if (!config) {
         fmt::print(stderr, "{}\n", config.error().message);
+        return exit_bad_config;
+    }
+    if (auto tls = natter::TlsContext::for_config(*config, config_path); !tls) {
+        fmt::print(stderr, "natterd: {}\n", tls.error().message);
         return exit_bad_config;
     }
 

@@ -48,7 +48,9 @@ std::vector<MsspVariable> mssp_variables(const World& world) {
     v.push_back({"MCCP", config.telnet.mccp ? "1" : "0"});
     v.push_back({"MSDP", "0"});
     v.push_back({"MXP", "0"});
-    v.push_back({"SSL", "0"});
+    // The MUD port over TLS, for clients that can (Mudlet, tintin++); 0: none.
+    const auto& tls = world.tls_telnet_ports();
+    v.push_back({"SSL", tls.empty() ? "0" : std::to_string(tls.front())});
     v.push_back({"PAY TO PLAY", "0"});
     v.push_back({"PAY FOR PERKS", "0"});
     return v;

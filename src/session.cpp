@@ -51,7 +51,7 @@ void Session::start() {
     }
     // A mud listener offers its options in the same write as the welcome,
     // and never waits for the answers.
-    if (kind_ == ListenerKind::mud) negotiation::offer(profile_for_update(), telnet_, *this, world_.config().telnet.mccp);
+    if (kind_ == ListenerKind::mud) negotiation::offer(profile_for_update(), telnet_, *this, mccp_allowed());
     enter(world_.login_room());
 }
 
@@ -130,7 +130,7 @@ void Session::on_telnet_violation(TelnetViolation violation, unsigned char optio
 bool Session::telnet_accepts(unsigned char option, TelnetSide side) {
     // Echo is ours to give up only while a password is typed.
     if (option == telnet_opt::echo) return side == TelnetSide::local && echo_off_;
-    return negotiation::accepts(option, side, world_.config().telnet.mccp);
+    return negotiation::accepts(option, side, mccp_allowed());
 }
 
 void Session::on_telnet_option(unsigned char option, TelnetSide side, bool enabled) {
@@ -396,6 +396,8 @@ void Session::take_line(std::string_view raw) {
     }
     room_->dispatch(*this, sanitize(raw));
 }
+
+bool Session::mccp_allowed() const { return world_.config().telnet.mccp && !encrypted_; }
 
 void Session::ask_secret(std::string_view prompt, SecretHandler handler) {
     extras().secret_handler = std::move(handler);

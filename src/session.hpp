@@ -79,6 +79,10 @@ public:
     // Call after changing the profile: the variant follows it.
     void update_variant();
     [[nodiscard]] ListenerKind listener_kind() const { return kind_; }
+    // Whether the bytes cross the network encrypted: a TLS port, or a
+    // trusted proxy that says it took the client's TLS.
+    [[nodiscard]] bool encrypted() const { return encrypted_; }
+    void set_encrypted() { encrypted_ = true; }
     // Sends IAC NOP when nothing came in for `after` and no NOP went out in
     // as long, to a MUD client only (nc would print it): keeps routers that
     // drop silent connections from dropping this one.
@@ -231,6 +235,10 @@ private:
     bool authenticated_ : 1 = false;
     bool secret_input_ : 1 = false;  // see took_secret_input()
     bool mccp_starting_ : 1 = false;  // compression starts with the next output
+    bool encrypted_ : 1 = false;
+    // Compressing before encrypting lets a peer who controls some of the
+    // text learn the rest from the lengths (CRIME): no MCCP under TLS.
+    [[nodiscard]] bool mccp_allowed() const;
     ListenerKind kind_;
     FloodGate flood_gate_;
     std::uint64_t id_ = 0;  // set by World::attach

@@ -151,6 +151,27 @@ std::string web_client_address(const HttpRequest& request, std::string_view peer
     return client;
 }
 
+bool web_proxy_says_tls(const HttpRequest& request, std::string_view peer, const Config& config) {
+    if (!any_contains(config.web.trusted_proxies, peer)) return false;
+    // The proxy nearest us speaks last: the rightmost value is its own.
+    const auto rightmost = [](std::string_view list) {
+        const auto comma = list.rfind(',');
+        return trim_spaces(comma == std::string_view::npos ? list : list.substr(comma + 1));
+    };
+    if (const auto proto = request.field_list("x-forwarded-proto"); !proto.empty()) {
+        return ascii_lower(rightmost(proto)) == "https";
+    }
+    const auto forwarded = request.field_list("forwarded");
+    auto element = rightmost(forwarded);
+    while (!element.empty()) {
+        const auto semicolon = element.find(';');
+        const auto pair = trim_spaces(element.substr(0, semicolon));
+        element = semicolon == std::string_view::npos ? std::string_view{} : element.substr(semicolon + 1);
+        if (ascii_lower(pair) == "proto=https") return true;
+    }
+    return false;
+}
+
 WebEndpoint::WebEndpoint(std::string peer_address, Clock::time_point now)
     : peer_address_{std::move(peer_address)}, opened_{now} {}
 
@@ -235,7 +256,7 @@ void WebEndpoint::answer(const HttpRequest& request, const Config& config, WebHo
         "{}\r\n{}\r\n",
         websocket_accept(*key), protocol);
     upgraded_ = true;
-    host.on_web_upgrade(web_client_address(request, peer_address_, config));
+    host.on_web_upgrade(web_client_address(request, peer_address_, config), web_proxy_says_tls(request, peer_address_, config));
     if (!rest.empty()) receive(rest, config, host);
 }
 

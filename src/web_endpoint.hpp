@@ -22,7 +22,9 @@ class WebHost {
 public:
     // /ws was upgraded, for a client at `address` (the peer, or the client a
     // trusted proxy named): make its session now.
-    virtual void on_web_upgrade(std::string_view address) = 0;
+    // `proxy_tls`: a trusted proxy says it took the client's TLS
+    // (X-Forwarded-Proto: https).
+    virtual void on_web_upgrade(std::string_view address, bool proxy_tls) = 0;
     // A message from the client: one command line for its session.
     virtual void on_web_message(std::string_view text) = 0;
     // Frames for the client once upgraded, in order with the session's own.
@@ -94,6 +96,9 @@ private:
 // The client's address: the peer's, unless the peer is a trusted proxy and
 // says whom it forwards (X-Forwarded-For, else Forwarded: for=).
 [[nodiscard]] std::string web_client_address(const HttpRequest& request, std::string_view peer, const Config& config);
+// Whether a trusted proxy at `peer` says the client reached it over TLS
+// (X-Forwarded-Proto: https, or Forwarded: proto=https).
+[[nodiscard]] bool web_proxy_says_tls(const HttpRequest& request, std::string_view peer, const Config& config);
 
 // Sec-WebSocket-Accept for a Sec-WebSocket-Key (RFC 6455 §4.2.2).
 [[nodiscard]] std::string websocket_accept(std::string_view key);

@@ -84,6 +84,14 @@ public:
     // (set by the network layer once bound).
     [[nodiscard]] const std::vector<std::uint16_t>& telnet_ports() const { return telnet_ports_; }
     void set_telnet_ports(std::vector<std::uint16_t> ports) { telnet_ports_ = std::move(ports); }
+    // The ports that speak TLS to telnet and MUD clients (where a plain
+    // client is sent to type a password), and to browsers.
+    [[nodiscard]] const std::vector<std::uint16_t>& tls_telnet_ports() const { return tls_telnet_ports_; }
+    [[nodiscard]] const std::vector<std::uint16_t>& tls_web_ports() const { return tls_web_ports_; }
+    void set_tls_ports(std::vector<std::uint16_t> telnet, std::vector<std::uint16_t> web) {
+        tls_telnet_ports_ = std::move(telnet);
+        tls_web_ports_ = std::move(web);
+    }
     // Events sent to more than one session, and how many renders they took
     // in all: one per distinct variant among each event's receivers.
     void count_broadcast(std::size_t renders) {
@@ -196,7 +204,9 @@ private:
     std::uint64_t last_session_id_ = 0;
     bool stop_requested_ = false;
     WallClock::time_point started_ = WallClock::now();
-    std::vector<std::uint16_t> telnet_ports_;
+    std::vector<std::uint16_t> telnet_ports_;  // plain telnet and MUD ports
+    std::vector<std::uint16_t> tls_telnet_ports_;
+    std::vector<std::uint16_t> tls_web_ports_;
     std::uint64_t broadcasts_ = 0;
     std::uint64_t renders_ = 0;
 };

@@ -37,16 +37,21 @@ constexpr std::size_t retained_outbox_bytes = 2048;
 
 }  // namespace
 
-Connection::Connection(Server& server, uv_stream_t* listener, ListenerKind kind)
+Connection::Connection(Server& server, uv_stream_t* listener, ListenerKind kind,
+                       std::shared_ptr<const TlsContext> tls)
     : server_{server}, handle_{}, accept_status_{init_and_accept(server.loop(), listener, handle_)} {
     handle_.data = this;
     auto address = peer_address(handle_, accept_status_);
+    if (tls) tls_ = std::make_unique<TlsStream>(std::move(tls), kind == ListenerKind::web, server.world().now());
     if (kind == ListenerKind::web) {
         // The session waits for the WebSocket: a request for the page is no chat.
         web_ = std::make_unique<WebEndpoint>(std::move(address), server.world().now());
     } else {
         session_.emplace(server.world(), std::move(address), kind);
         session_->link = this;
+        // Known before the session starts: it offers no MCCP under TLS. Its
+        // first words wait for the handshake.
+        if (tls_) session_->set_encrypted();
     }
 }
 
@@ -63,12 +68,22 @@ void Connection::start() {
         }
         return;
     }
-    spdlog::info("connect {}{}", address(), web_ ? " (web)" : "");
+    spdlog::info("connect {}{}{}", address(), web_ ? " (web)" : "", tls_ ? " (tls)" : "");
     if (session_) session_->start();
 }
 
 void Connection::refuse(std::string_view reason, bool quiet) {
     if (!quiet) spdlog::info("connect {} refused: {}", address(), reason);
+    if (tls_) {
+        // The peer cannot read a line before the handshake: it goes at once.
+        if (session_) session_->set_quiet();
+        if (session_) {
+            session_->disconnect("refused");
+        } else {
+            close_now();
+        }
+        return;
+    }
     if (!session_) {
         web_->refuse(503, reason);
         server_.mark_pending(*this);
@@ -95,14 +110,18 @@ void Connection::on_read(uv_stream_t* stream, ssize_t nread, const uv_buf_t* buf
     if (nread > 0) {
         self.read_iteration_ = self.server_.iteration();
         const std::string_view bytes{buf->base, static_cast<std::size_t>(nread)};
-        if (self.web_) {
-            self.web_->receive(bytes, self.server_.world().config(), self);
-            if (!self.session_) self.server_.mark_pending(self);  // an HTTP answer to send
+        if (self.tls_) {
+            auto& plain = self.server_.tls_plaintext();
+            self.receive_tls(bytes, plain);
+            // Only the plaintext can hold a password; it is wiped either way
+            // when it did, and kept for the next read otherwise.
+            if (self.session_ && self.session_->took_secret_input()) wipe(plain);
+            plain.clear();
         } else {
-            self.session_->receive(bytes);
-        }
-        if (self.session_ && self.session_->took_secret_input()) {
-            wipe(std::span<char>{buf->base, static_cast<std::size_t>(nread)});
+            self.receive_plain(bytes);
+            if (self.session_ && self.session_->took_secret_input()) {
+                wipe(std::span<char>{buf->base, static_cast<std::size_t>(nread)});
+            }
         }
     } else if (nread == UV_ENOBUFS) {
         uv_read_stop(stream);
@@ -118,11 +137,87 @@ void Connection::on_read(uv_stream_t* stream, ssize_t nread, const uv_buf_t* buf
     }
 }
 
-std::string* Connection::output_buffer() {
+void Connection::receive_plain(std::string_view bytes) {
+    if (web_) {
+        web_->receive(bytes, server_.world().config(), *this);
+        if (!session_) server_.mark_pending(*this);  // an HTTP answer to send
+    } else {
+        session_->receive(bytes);
+    }
+}
+
+void Connection::receive_tls(std::string_view cipher, std::string& plain) {
+    const bool was_established = tls_->established();
+    const auto status = tls_->receive(cipher, plain);
+    if (!was_established && tls_->established()) {
+        spdlog::debug("tls {} {}", address(), tls_->description());
+        // What the session said meanwhile (its greeting) can go now.
+        if (session_ && !session_->closing()) want_flush();
+    }
+    if (!plain.empty() && !closing_started_ && !(session_ && session_->closing())) receive_plain(plain);
+    if (status != TlsStream::Status::ok) {
+        // One line in the log, with why; nothing more is read or sealed.
+        uv_read_stop(stream());
+        if (session_) {
+            session_->disconnect(tls_->reason());
+        } else {
+            spdlog::info("disconnect {}: {}", address(), tls_->reason());
+            if (web_) web_->output().clear();
+        }
+    }
+    if (!tls_->wire().empty() || status != TlsStream::Status::ok) want_flush();
+}
+
+void Connection::want_flush() {
+    if (session_) {
+        server_.world().mark_pending(*session_);
+    } else {
+        server_.mark_pending(*this);
+    }
+}
+
+void Connection::handshake_timed_out() {
+    if (!tls_handshaking()) return;
+    if (session_) {
+        session_->set_quiet();
+        session_->disconnect("TLS handshake timeout");
+    } else {
+        close_now();
+    }
+}
+
+std::string* Connection::plain_output() {
     // A web connection's HTTP answer (the 101 of an upgrade) goes before
     // anything the session says.
     if (web_ && !web_->output().empty()) return &web_->output();
     return session_ ? &session_->output() : nullptr;
+}
+
+std::string& Connection::tls_output() {
+    auto& wire = tls_->wire();
+    // Sealing waits until the last records are gone: the session's output
+    // limit then still counts what the client has not taken.
+    if (!wire.empty() || !tls_->established()) return wire;
+    const bool sealing = !tls_->failed() && !tls_->close_sent();
+    // The HTTP answer, then the session's output, which with MCCP may come
+    // as a few buffers in turn; each pass empties one.
+    for (int pass = 0; pass < 4; ++pass) {
+        auto* plain = plain_output();
+        if (plain == nullptr || plain->empty()) break;
+        // After a close or failure nothing more can reach the peer.
+        if (sealing && !tls_->failed()) {
+            tls_->send(*plain);
+            if (tls_->failed() && session_) server_.world().defer_disconnect(*session_, tls_->reason());
+        }
+        plain->clear();
+        if (plain->capacity() > retained_outbox_bytes) std::string{}.swap(*plain);
+    }
+    return wire;
+}
+
+std::string* Connection::output_buffer() {
+    if (tls_) return &tls_output();
+    return plain_output();
 }
 
 std::span<const char> Connection::sendable() {
@@ -193,7 +288,26 @@ void Connection::close_if_done() {
     const bool web_output = web_ && !web_->output().empty();
     if (!session_) {
         // An HTTP answer, sent: the connection is done.
-        if (web_->finished() && !web_output && !write_) begin_close();
+        if (tls_ && (tls_->failed() || tls_->close_sent())) {
+            if (!tls_->wire().empty() || write_) return;
+            if (tls_->failed()) {
+                close_now();
+            } else {
+                begin_close();
+            }
+            return;
+        }
+        if (web_->finished() && !web_output && !write_) {
+            if (tls_ && tls_->established()) {
+                static_cast<void>(tls_output());
+                if (!tls_->close_sent()) tls_->close();
+                if (!tls_->wire().empty()) {
+                    want_flush();
+                    return;
+                }
+            }
+            begin_close();
+        }
         return;
     }
     if (!session_->closing()) return;
@@ -202,7 +316,28 @@ void Connection::close_if_done() {
         web_->close_from_server(server_.world().shutting_down() ? ws_close::going_away : ws_close::normal,
                                 session_->close_reason(), *this);
     }
-    if (session_->abandoned() || (session_->pending_output() == 0 && !web_output && !write_)) begin_close();
+    if (session_->abandoned()) {
+        begin_close();
+        return;
+    }
+    if (tls_) {
+        // Seal the last words; a handshake that never finished gets nothing.
+        static_cast<void>(tls_output());
+        if (!tls_->established()) {
+            // Only an alert can be waiting, for a client that failed.
+            if (tls_->wire().empty() && !write_) close_now();
+            return;
+        }
+        if (session_->pending_output() != 0 || web_output || write_) return;
+        if (!tls_->close_sent()) tls_->close();  // close_notify, then FIN
+        if (!tls_->wire().empty()) {
+            want_flush();
+            return;
+        }
+        begin_close();
+        return;
+    }
+    if (session_->pending_output() == 0 && !web_output && !write_) begin_close();
 }
 
 void Connection::flush_early() {
@@ -283,7 +418,7 @@ OutputPacer::Sample Connection::pacing_sample() {
     session_->set_bytes_in_flight(queued);
     int unacknowledged = 0;
     if (::ioctl(fd(), TIOCOUTQ, &unacknowledged) != 0) unacknowledged = 0;
-    return {.pending = session_->pending_output(),
+    return {.pending = session_->pending_output() + (tls_ ? tls_->wire().size() : 0),
             .in_loop_queue = queued,
             .unacknowledged = static_cast<std::size_t>(std::max(unacknowledged, 0))};
 }
@@ -298,9 +433,10 @@ void Connection::web_tick(std::chrono::steady_clock::time_point now) {
     }
 }
 
-void Connection::on_web_upgrade(std::string_view address) {
+void Connection::on_web_upgrade(std::string_view address, bool proxy_tls) {
     session_.emplace(server_.world(), std::string{address}, ListenerKind::web);
     session_->link = this;
+    if (tls_ || proxy_tls) session_->set_encrypted();
     // A trusted proxy named the client: it is the client the limits count.
     if (address != web_->peer_address()) server_.move_address(web_->peer_address(), session_->address());
     spdlog::info("websocket {}{}", session_->address(),

@@ -1,8 +1,9 @@
 // One TCP connection: the uv_tcp_t, the codec its listener's kind puts on
 // the bytes (the Session's telnet, or a WebEndpoint's HTTP and WebSocket),
 // the Session it carries (on a web listener, once /ws is upgraded), and the
-// write in flight. Created by the Server on accept; deleted only in its
-// close callback, so no callback ever sees a dead connection.
+// write in flight; on a TLS listener, the TlsStream between the socket and
+// the codec. Created by the Server on accept; deleted only in its close
+// callback, so no callback ever sees a dead connection.
 #pragma once
 
 #include <uv.h>
@@ -15,6 +16,7 @@
 
 #include "src/output_pacer.hpp"
 #include "src/session.hpp"
+#include "src/tls_stream.hpp"
 #include "src/web_endpoint.hpp"
 
 namespace natter::net {
@@ -23,8 +25,9 @@ class Server;
 
 class Connection final : private WebHost {
 public:
-    // Accepts the pending connection on `listener`; check accepted().
-    Connection(Server& server, uv_stream_t* listener, ListenerKind kind);
+    // Accepts the pending connection on `listener`; check accepted(). With
+    // `tls`, the connection speaks TLS made from that context.
+    Connection(Server& server, uv_stream_t* listener, ListenerKind kind, std::shared_ptr<const TlsContext> tls);
     Connection(const Connection&) = delete;
     Connection& operator=(const Connection&) = delete;
 
@@ -37,6 +40,13 @@ public:
     // The address limits and bans count this connection under.
     [[nodiscard]] const std::string& address() const;
     [[nodiscard]] bool is_web() const { return web_ != nullptr; }
+    [[nodiscard]] bool is_tls() const { return tls_ != nullptr; }
+    [[nodiscard]] TlsStream::Clock::time_point tls_opened() const { return tls_->opened(); }
+    // A TLS connection whose handshake has not finished.
+    [[nodiscard]] bool tls_handshaking() const { return tls_ && !tls_->established() && !closing_started_; }
+    // Its handshake took too long: it goes, with no word (it would be
+    // plaintext to a TLS client, or unreadable to one that is not).
+    void handshake_timed_out();
     // About once a second, for a web connection: WebSocket pings, and the
     // end of one that stopped answering or never finished its request.
     void web_tick(std::chrono::steady_clock::time_point now);
@@ -98,9 +108,21 @@ private:
 
     void begin_close();
     void close_now();
-    // The buffer sendable() hands out and sent() takes from, or nullptr.
+    // The buffer sendable() hands out and sent() takes from, or nullptr:
+    // the TLS records, or else plain_output().
     [[nodiscard]] std::string* output_buffer();
-    void on_web_upgrade(std::string_view address) override;
+    // The codec's bytes to send: the HTTP answer first, then the session's.
+    [[nodiscard]] std::string* plain_output();
+    // With TLS: seals what the codec has to send, when the records before
+    // it are gone, and returns the records.
+    [[nodiscard]] std::string& tls_output();
+    // Bytes for the codec (decrypted, if TLS).
+    void receive_plain(std::string_view bytes);
+    // Ciphertext from the peer: decrypted into `plain` and handed on.
+    void receive_tls(std::string_view cipher, std::string& plain);
+    // Asks for a flush of this connection at the end of the iteration.
+    void want_flush();
+    void on_web_upgrade(std::string_view address, bool proxy_tls) override;
     void on_web_message(std::string_view text) override;
     void web_send(std::string_view bytes) override;
     void on_web_closed(std::string_view reason) override;
@@ -116,6 +138,7 @@ private:
     std::uint16_t read_iteration_ = 0;  // the loop iteration of its last read
     std::optional<Session> session_;
     std::unique_ptr<WebEndpoint> web_;     // a web listener's codec
+    std::unique_ptr<TlsStream> tls_;       // a TLS listener's, under the codec
     std::unique_ptr<WriteRequest> write_;  // at most one write in flight
 };
 

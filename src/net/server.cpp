@@ -57,20 +57,34 @@ Result<void> Server::start() {
     world_.set_background(&background_);
 
     const auto& config = world_.config();
+    if (auto loaded = load_tls(config); !loaded) return loaded;
     // The classic port first, then the [[listeners]] tables.
     const std::string host = overrides_.host.value_or(config.server.host);
-    if (auto opened = listen(host, overrides_.port.value_or(config.server.port), ListenerKind::telnet); !opened) {
+    if (auto opened = listen(host, overrides_.port.value_or(config.server.port), ListenerKind::telnet, false);
+        !opened) {
         return opened;
     }
     for (const auto& listener : config.listeners) {
-        if (auto opened = listen(listener.host.empty() ? host : listener.host, listener.port, listener.kind); !opened) {
+        if (auto opened = listen(listener.host.empty() ? host : listener.host, listener.port, listener.kind,
+                                 listener.tls);
+            !opened) {
             return opened;
         }
     }
     port_ = listeners_.front()->port;
-    std::vector<std::uint16_t> ports;
-    for (const auto& listener : listeners_) ports.push_back(listener->port);
-    world_.set_telnet_ports(std::move(ports));
+    // Where MUD crawlers and plain clients are pointed.
+    std::vector<std::uint16_t> plain;
+    std::vector<std::uint16_t> tls_telnet;
+    std::vector<std::uint16_t> tls_web;
+    for (const auto& listener : listeners_) {
+        if (listener->kind == ListenerKind::web) {
+            if (listener->tls) tls_web.push_back(listener->port);
+        } else {
+            (listener->tls ? tls_telnet : plain).push_back(listener->port);
+        }
+    }
+    world_.set_telnet_ports(std::move(plain));
+    world_.set_tls_ports(std::move(tls_telnet), std::move(tls_web));
 
     uv_prepare_init(&loop_, &prepare_);
     prepare_.data = this;
@@ -105,9 +119,10 @@ Result<void> Server::start() {
     world_.set_early_flush([](Session& session) { static_cast<Connection*>(session.link)->flush_early(); },
                            [this] { flush_early_all(); });
     for (std::size_t i = 1; i < listeners_.size(); ++i) {
-        spdlog::info("{} listener on {}:{}", listener_kind_name(listeners_[i]->kind), listeners_[i]->host,
-                     listeners_[i]->port);
+        spdlog::info("{}{} listener on {}:{}", listener_kind_name(listeners_[i]->kind),
+                     listeners_[i]->tls ? "+tls" : "", listeners_[i]->host, listeners_[i]->port);
     }
+    if (tls_context_) spdlog::info("tls certificate: {}", tls_context_->description());
     spdlog::info("{} listening on {}:{}", config.server.name, host, port_);
     flush_log();
     notifier_.ready(fmt::format("listening on {}:{}", host, port_));
@@ -120,12 +135,34 @@ int Server::run() {
     return 0;
 }
 
-Result<void> Server::listen(const std::string& host, std::uint16_t port, ListenerKind kind) {
+Result<void> Server::load_tls(const Config& config) {
+    auto context = TlsContext::for_config(config, config_path_);
+    if (!context) return tl::unexpected{context.error()};
+    if (*context) tls_context_ = std::move(*context);
+    return {};
+}
+
+void Server::expire_handshakes() {
+    if (tls_handshaking_.empty()) return;
+    const auto timeout = std::chrono::seconds{world_.config().tls.handshake_timeout_s};
+    const auto now = world_.now();
+    // Done ones leave the list; late ones close (and leave it in forget()).
+    std::vector<Connection*> late;
+    std::erase_if(tls_handshaking_, [&](Connection* connection) {
+        if (!connection->tls_handshaking()) return true;
+        if (now - connection->tls_opened() >= timeout) late.push_back(connection);
+        return false;
+    });
+    for (auto* connection : late) connection->handshake_timed_out();
+}
+
+Result<void> Server::listen(const std::string& host, std::uint16_t port, ListenerKind kind, bool tls) {
     auto address = resolve_numeric(host, port);
     if (!address) return tl::unexpected{address.error()};
     auto& listener = *listeners_.emplace_back(std::make_unique<Listener>());
     listener.server = this;
     listener.kind = kind;
+    listener.tls = tls;
     listener.host = host;
     uv_tcp_init(&loop_, &listener.handle);
     listener.handle.data = &listener;
@@ -168,7 +205,8 @@ void Server::on_connection(uv_stream_t* stream, int status) noexcept {
 }
 
 void Server::accept_one(Listener& listener) {
-    auto* connection = new Connection{*this, reinterpret_cast<uv_stream_t*>(&listener.handle), listener.kind};
+    auto* connection = new Connection{*this, reinterpret_cast<uv_stream_t*>(&listener.handle), listener.kind,
+                                      listener.tls ? tls_context_ : nullptr};
     ++connections_;
     if (!connection->accepted()) {
         connection->abort();
@@ -177,6 +215,7 @@ void Server::accept_one(Listener& listener) {
     const auto& address = connection->address();
     ++per_address_[address];
     if (connection->is_web()) web_connections_.push_back(connection);
+    if (connection->tls_handshaking()) tls_handshaking_.push_back(connection);
     const bool out_of_descriptors = connections_ > descriptor_budget_;
     note_descriptor_pressure(out_of_descriptors);
     if (const char* refusal = refusal_for(address, out_of_descriptors)) {
@@ -237,10 +276,9 @@ void Server::release(Connection& connection) {
 
 void Server::forget(Connection& connection) {
     if (connection.read_stopped()) std::erase(read_stopped_, &connection);
-    if (connection.is_web()) {
-        std::erase(web_connections_, &connection);
-        std::erase(pending_connections_, &connection);
-    }
+    if (connection.is_web()) std::erase(web_connections_, &connection);
+    if (connection.is_web() || connection.is_tls()) std::erase(pending_connections_, &connection);
+    if (connection.is_tls()) std::erase(tls_handshaking_, &connection);
     if (connection.has_session()) world_.pacer().forget(connection.session().id());
 }
 
@@ -267,6 +305,7 @@ const char* Server::refusal_after_upgrade(const std::string& address) const {
 void Server::on_tick(uv_timer_t* timer) noexcept {
     auto& self = *static_cast<Server*>(timer->data);
     self.world_.enforce_timeouts();
+    self.expire_handshakes();
     // Pings, and heads that never came whole; a tick may close a connection,
     // which takes it off the list, so walk a copy.
     if (!self.web_connections_.empty()) {
@@ -452,6 +491,14 @@ void Server::reload() {
     const auto& old = world_.config();
     if (config->server.host != old.server.host || config->server.port != old.server.port) {
         spdlog::warn("reload: a new host or port takes effect only after a restart");
+    }
+    // A certificate that fails to load keeps the old one, and the rest of
+    // the new configuration still applies.
+    const auto old_context = tls_context_;
+    if (auto loaded = load_tls(*config); !loaded) {
+        spdlog::error("reload: keeping the old TLS certificate: {}", loaded.error().message);
+    } else if (tls_context_ && tls_context_ != old_context) {
+        spdlog::info("tls certificate: {}", tls_context_->description());
     }
     set_log_level(config->log.level);
     world_.reconfigure(std::move(*config));

@@ -18,6 +18,7 @@
 #include "src/net/batch_sender.hpp"
 #include "src/net/service_notifier.hpp"
 #include "src/net/thread_pool_background.hpp"
+#include "src/tls_context.hpp"
 #include "src/world.hpp"
 
 namespace natter::net {
@@ -57,6 +58,9 @@ public:
     [[nodiscard]] bool input_paused() const { return world_.pacer().paused(); }
     [[nodiscard]] std::uint16_t iteration() const { return iteration_; }
     void read_later(Connection& connection) { read_stopped_.push_back(&connection); }
+    // Decrypted input of the read being handled (TLS): one buffer for all
+    // connections, like the read buffer.
+    [[nodiscard]] std::string& tls_plaintext() { return tls_plaintext_; }
 
     // Called when a connection's socket is closed: its place under
     // max_clients and max_per_address is free at once, before the close
@@ -87,11 +91,16 @@ private:
         uv_tcp_t handle{};
         Server* server = nullptr;
         ListenerKind kind = ListenerKind::telnet;
+        bool tls = false;
         std::string host;
         std::uint16_t port = 0;  // as bound
         bool open = false;
     };
-    [[nodiscard]] Result<void> listen(const std::string& host, std::uint16_t port, ListenerKind kind);
+    [[nodiscard]] Result<void> listen(const std::string& host, std::uint16_t port, ListenerKind kind, bool tls);
+    // [tls] cert and key, read from disk, when a listener needs them.
+    [[nodiscard]] Result<void> load_tls(const Config& config);
+    // Handshakes that ran out of time are dropped.
+    void expire_handshakes();
     void close_listeners();
     void accept_one(Listener& listener);
     // Why a new connection from `address` may not stay, or nullptr.
@@ -145,7 +154,10 @@ private:
     std::vector<int> early_results_;
     std::vector<Connection*> read_stopped_;
     std::vector<Connection*> web_connections_;       // for their ping ticks
-    std::vector<Connection*> pending_connections_;   // no session, output waiting
+    std::vector<Connection*> pending_connections_;   // output waiting outside the World's list
+    std::vector<Connection*> tls_handshaking_;       // for their handshake timeout
+    std::shared_ptr<const TlsContext> tls_context_;  // new connections' ; live ones keep theirs
+    std::string tls_plaintext_;
     std::chrono::steady_clock::time_point last_paced_{};
     std::uint16_t iteration_ = 0;
     unsigned read_chunk_ = 64 * 1024;

@@ -336,4 +336,33 @@ TEST_CASE("Config: [telnet] and [mssp] keys parse, with their defaults") {
     CHECK(contains(error_of("[mssp]\nhostname = 3\n"), "hostname"));
 }
 
+TEST_CASE("Config: [tls] keys parse with their bounds, and a TLS listener needs a certificate") {
+    const auto defaults = parse_config("", "test.toml");
+    REQUIRE(defaults.has_value());
+    CHECK(defaults->tls.cert.empty());
+    CHECK(defaults->tls.min_version == Config::Tls::Version::tls1_2);
+    CHECK(defaults->tls.handshake_timeout_s == 10);
+    CHECK_FALSE(defaults->accounts.require_tls_for_passwords);
+
+    const auto result = parse_config("[[listeners]]\nport = 4443\nkind = \"mud\"\ntls = true\n"
+                                     "[tls]\ncert = \"/etc/natter/cert.pem\"\nkey = \"key.pem\"\n"
+                                     "min_version = \"1.3\"\nhandshake_timeout_s = 5\n"
+                                     "[accounts]\nrequire_tls_for_passwords = true\n",
+                                     "test.toml");
+    REQUIRE_MESSAGE(result.has_value(), (result ? "" : result.error().message));
+    CHECK(result->listeners[0].tls);
+    CHECK(result->tls.cert == "/etc/natter/cert.pem");
+    CHECK(result->tls.key == "key.pem");
+    CHECK(result->tls.min_version == Config::Tls::Version::tls1_3);
+    CHECK(result->tls.handshake_timeout_s == 5);
+    CHECK(result->accounts.require_tls_for_passwords);
+
+    CHECK(contains(error_of("[tls]\nmin_version = \"1.1\"\n"), "min_version"));
+    CHECK(contains(error_of("[tls]\nhandshake_timeout_s = 0\n"), "handshake_timeout_s"));
+    CHECK(contains(error_of("[tls]\nhandshake_timeout_s = 301\n"), "handshake_timeout_s"));
+    const auto missing = error_of("\n\n[[listeners]]\nport = 4443\ntls = true\n");
+    CHECK(contains(missing, "test.toml:3"));
+    CHECK(contains(missing, "needs [tls] cert and key"));
+}
+
 }  // namespace natter

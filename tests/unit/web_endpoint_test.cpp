@@ -23,7 +23,11 @@ struct Host final : WebHost {
     std::string sent;
     std::vector<std::string> closed;
 
-    void on_web_upgrade(std::string_view address) override { upgrades.emplace_back(address); }
+    void on_web_upgrade(std::string_view address, bool proxy_tls) override {
+        upgrades.emplace_back(address);
+        proxy_said_tls = proxy_tls;
+    }
+    bool proxy_said_tls = false;
     void on_web_message(std::string_view text) override { messages.emplace_back(text); }
     void web_send(std::string_view bytes) override { sent.append(bytes); }
     void on_web_closed(std::string_view reason) override { closed.emplace_back(reason); }
@@ -259,6 +263,19 @@ TEST_CASE("Web: the Origin check: none, the page's own host, or the configured l
     CHECK(status_line(endpoint.output()) == "HTTP/1.1 403 Forbidden");
     CHECK(host.upgrades.empty());
     CHECK_FALSE(endpoint.upgraded());
+}
+
+TEST_CASE("Web: a trusted proxy, and only one, can say the client came over TLS") {
+    const auto proxies = with_proxies({"127.0.0.1"});
+    const auto https = request_with({{"x-forwarded-proto", "https"}});
+    CHECK(web_proxy_says_tls(https, "127.0.0.1", proxies));
+    CHECK_FALSE(web_proxy_says_tls(https, "198.51.100.1", proxies));  // anyone can send the header
+    CHECK_FALSE(web_proxy_says_tls(request_with({{"x-forwarded-proto", "http"}}), "127.0.0.1", proxies));
+    // The nearest proxy's word counts: it is the rightmost.
+    CHECK_FALSE(web_proxy_says_tls(request_with({{"x-forwarded-proto", "https, http"}}), "127.0.0.1", proxies));
+    CHECK(web_proxy_says_tls(request_with({{"forwarded", "for=192.0.2.60;proto=https"}}), "127.0.0.1", proxies));
+    CHECK_FALSE(web_proxy_says_tls(request_with({{"forwarded", "for=192.0.2.60"}}), "127.0.0.1", proxies));
+    CHECK_FALSE(web_proxy_says_tls(request_with({}), "127.0.0.1", proxies));
 }
 
 TEST_CASE("Web: a forwarded client address is believed from trusted proxies only") {
