@@ -20,6 +20,7 @@
 #include "tests/support/chat_client.hpp"
 #include "tests/support/child_process.hpp"
 #include "tests/support/server_process.hpp"
+#include "tests/support/temp_dir.hpp"
 
 using namespace natter::test;
 using namespace std::chrono_literals;
@@ -144,4 +145,32 @@ TEST_CASE("tintin++: negotiates NAWS, TTYPE/MTTS, CHARSET, MCCP2, GMCP and MSSP 
     // And tintin++'s own say reaches the plain client as the classic string.
     pane.type("say hello from tintin");
     CHECK(plain.read_until([](std::string_view l) { return l == "Tin: hello from tintin"; }, 5000ms));
+}
+
+TEST_CASE("tintin++: #ssl to a mud listener with TLS, and chats") {
+    REQUIRE_MESSAGE(std::filesystem::exists(tintin), "tintin++ is not installed (scripts/setup --test installs it)");
+    TempDir certs;
+    ChildProcess maker{{natterd_path(), "--make-test-cert", certs.path().string()}};
+    REQUIRE(maker.wait_exit(Millis{10000}) == 0);
+    ServerProcess server{{.extra_tables = "[[listeners]]\nport = 0\nkind = \"mud\"\ntls = true\n[tls]\ncert = \"" +
+                                          (certs.path() / "cert.pem").string() + "\"\nkey = \"" +
+                                          (certs.path() / "key.pem").string() + "\"\n"}};
+    const auto port = server.listener_port("mud+tls");
+    REQUIRE(port != 0);
+    const auto dir = server.dir().path();
+    // tintin++ keeps the certificates it has seen under $HOME/.tintin: a
+    // fresh home, so this one is new to it.
+    std::ofstream{dir / "secure.tin"} << "#ssl secure 127.0.0.1 " << port << "\n";
+    TmuxPane pane{"natter-tts-" + std::to_string(::getpid()),
+                  "HOME=" + dir.string() + " TERM=xterm-256color " + std::string{tintin} + " -G " +
+                      (dir / "secure.tin").string()};
+    REQUIRE(pane.wait_for("Welcome to TestChat"));
+    CHECK(server.wait_for_log("connect 127.0.0.1 (tls)"));
+    pane.type("login Tin");
+    REQUIRE(server.wait_for_log("login 127.0.0.1 Tin", Millis{5000}));
+    auto plain = login_client(server.port(), "Plainer");
+    REQUIRE(plain.send_line("say to the secure side"));
+    CHECK(pane.wait_for("Plainer: to the secure side"));
+    pane.type("say hello over tls");
+    CHECK(plain.read_until([](std::string_view l) { return l == "Tin: hello over tls"; }, 5000ms));
 }

@@ -4,7 +4,7 @@
 // natterd is stopped by its PID whatever happens.
 import { test, after } from 'node:test';
 import assert from 'node:assert/strict';
-import { spawn } from 'node:child_process';
+import { spawn, spawnSync } from 'node:child_process';
 import { mkdtempSync, writeFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -25,14 +25,23 @@ after(() => {
 });
 
 // Starts natterd; resolves with its ports once it logged "listening on".
-function startServer(webPort = 0, telnetPort = 0) {
+// With `tls`, the web listener speaks https (a pair natterd makes itself).
+function startServer(webPort = 0, telnetPort = 0, tls = false) {
   const config = join(dir, 'natter.toml');
-  writeFileSync(config, [
+  const lines = [
     '[server]', 'name = "TestChat"', 'host = "127.0.0.1"', `port = ${telnetPort}`,
     '[limits]', 'flood_per_second = 0',
     '[accounts]', `database = "${join(dir, 'natter.db')}"`,
-    '[[listeners]]', `port = ${webPort}`, 'kind = "web"', '',
-  ].join('\n'));
+    '[[listeners]]', `port = ${webPort}`, 'kind = "web"', `tls = ${tls}`,
+  ];
+  if (tls) {
+    const certs = join(dir, 'certs');
+    rmSync(certs, { recursive: true, force: true });
+    const made = spawnSync(natterd, ['--make-test-cert', certs]);
+    assert.equal(made.status, 0, String(made.stderr));
+    lines.push('[tls]', `cert = "${join(certs, 'cert.pem')}"`, `key = "${join(certs, 'key.pem')}"`);
+  }
+  writeFileSync(config, lines.join('\n') + '\n');
   const child = spawn(natterd, ['--config', config], { stdio: ['ignore', 'pipe', 'pipe'] });
   children.add(child);
   child.on('exit', () => children.delete(child));
@@ -41,7 +50,7 @@ function startServer(webPort = 0, telnetPort = 0) {
     const timer = setTimeout(() => reject(new Error('natterd did not start:\n' + out)), 10000);
     child.stdout.on('data', (chunk) => {
       out += chunk;
-      const web = /web listener on 127\.0\.0\.1:(\d+)/.exec(out);
+      const web = /web(?:\+tls)? listener on 127\.0\.0\.1:(\d+)/.exec(out);
       const telnet = /listening on 127\.0\.0\.1:(\d+)/.exec(out);
       if (web && telnet) {
         clearTimeout(timer);
@@ -196,6 +205,34 @@ test("another site's page may not open natter's WebSocket", async () => {
     } finally {
       elsewhere.close();
     }
+  } finally {
+    await browser.close();
+    await stopServer(server);
+  }
+});
+
+test('over https the page opens a wss:// socket and chats', async () => {
+  const server = await startServer(0, 0, true);
+  const browser = await launch();
+  try {
+    // The certificate is self-signed: this browser is told to accept it.
+    const context = await browser.newContext({ ignoreHTTPSErrors: true });
+    const page = await context.newPage();
+    await page.goto(`https://127.0.0.1:${server.web}/`);
+    await page.locator('#log').getByText('Welcome to TestChat').waitFor();
+    await page.fill('#input', 'login Secure');
+    await page.press('#input', 'Enter');
+    await page.locator('#people').getByText('Secure', { exact: true }).waitFor();
+    const telnet = telnetClient(server.telnet);
+    await telnet.expect('Welcome to TestChat');
+    telnet.send('login Plain');
+    telnet.send('say over wss');
+    await page.locator('#log').getByText('Plain: over wss').waitFor();
+    await page.fill('#input', 'say back in the clear');
+    await page.press('#input', 'Enter');
+    await telnet.expect('Secure: back in the clear');
+    assert.match(server.log(), /connect 127\.0\.0\.1 \(web\) \(tls\)/);
+    telnet.close();
   } finally {
     await browser.close();
     await stopServer(server);
