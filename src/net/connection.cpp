@@ -98,7 +98,8 @@ void Connection::on_alloc(uv_handle_t* handle, std::size_t, uv_buf_t* buf) noexc
     auto& self = *static_cast<Connection*>(handle->data);
     // An empty buffer makes libuv report UV_ENOBUFS without reading: the
     // bytes stay in the kernel, and TCP holds the sender back.
-    if (self.server_.input_paused() || self.read_iteration_ == self.server_.iteration()) {
+    if (self.server_.input_paused() || self.read_iteration_ == self.server_.iteration() ||
+        (self.tls_handshaking() && !self.server_.take_handshake_turn())) {
         *buf = uv_buf_init(nullptr, 0);
         return;
     }

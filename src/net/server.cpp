@@ -319,6 +319,7 @@ void Server::on_tick(uv_timer_t* timer) noexcept {
 void Server::on_prepare(uv_prepare_t* prepare) noexcept {
     auto& self = *static_cast<Server*>(prepare->data);
     ++self.iteration_;
+    self.handshake_turns_ = handshake_turns_per_iteration;
     self.flush_all();
     self.pace();
 }

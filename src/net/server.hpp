@@ -58,6 +58,11 @@ public:
     [[nodiscard]] bool input_paused() const { return world_.pacer().paused(); }
     [[nodiscard]] std::uint16_t iteration() const { return iteration_; }
     void read_later(Connection& connection) { read_stopped_.push_back(&connection); }
+    // TLS handshakes cost about a millisecond of CPU each: at most this many
+    // handshake reads per loop iteration, so a flood of new TLS clients
+    // delays the chat by tens of milliseconds, not seconds. False: this one
+    // waits for the next iteration.
+    [[nodiscard]] bool take_handshake_turn() { return handshake_turns_ > 0 ? (--handshake_turns_, true) : false; }
     // Decrypted input of the read being handled (TLS): one buffer for all
     // connections, like the read buffer.
     [[nodiscard]] std::string& tls_plaintext() { return tls_plaintext_; }
@@ -158,6 +163,8 @@ private:
     std::vector<Connection*> tls_handshaking_;       // for their handshake timeout
     std::shared_ptr<const TlsContext> tls_context_;  // new connections' ; live ones keep theirs
     std::string tls_plaintext_;
+    static constexpr int handshake_turns_per_iteration = 32;
+    int handshake_turns_ = handshake_turns_per_iteration;
     std::chrono::steady_clock::time_point last_paced_{};
     std::uint16_t iteration_ = 0;
     unsigned read_chunk_ = 64 * 1024;

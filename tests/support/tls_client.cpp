@@ -139,6 +139,7 @@ bool TlsClient::handshake(Millis timeout) {
             flush_wire();
             return false;
         }
+        flush_wire();  // with no time left, the ClientHello still goes out
         if (left(deadline).count() == 0) {
             error_ = "handshake timed out";
             return false;

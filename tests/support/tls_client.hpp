@@ -33,6 +33,7 @@ public:
     TlsClient& operator=(const TlsClient&) = delete;
 
     // Runs the handshake; false (see error()) when it fails or times out.
+    // handshake(Millis{0}) only sends the ClientHello; call it again to finish.
     bool handshake(Millis timeout = default_timeout);
     [[nodiscard]] const std::string& error() const { return error_; }
     // "TLSv1.3", the ALPN protocol agreed ("" for none), the SHA-256 of the
