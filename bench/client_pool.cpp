@@ -2,6 +2,7 @@
 #include "bench/client_pool.hpp"
 
 #include "bench/clock.hpp"
+#include "bench/colour_strip.hpp"
 
 #include <arpa/inet.h>
 #include <netinet/tcp.h>
@@ -50,6 +51,7 @@ bool ClientPool::open(std::uint32_t id, std::string name, std::int64_t now) {
     Connection& c = conns_.at(id);
     c.name = std::move(name);
     c.opened_ns = now;
+    c.kind = dialect_.is_irc() ? ClientKind::plain : kind_of(config_.mix, id);
     const int fd = ::socket(AF_INET, SOCK_STREAM | SOCK_NONBLOCK | SOCK_CLOEXEC, 0);
     if (fd < 0) {
         c.phase = Phase::closed;
@@ -179,7 +181,7 @@ void ClientPool::finish_connect(std::uint32_t id, std::int64_t now) {
         return;
     }
     c.phase = Phase::greeting;
-    dialect_.append_greeting(c.out, c.name);
+    dialect_.append_greeting(c.out, c.name, c.kind);
     set_interest(id, false);
     if (!c.out.empty()) {
         flush(id);
@@ -193,7 +195,17 @@ void ClientPool::handle_readable(std::uint32_t id) {
         if (n > 0) {
             rx_bytes_ += static_cast<std::uint64_t>(n);
             c.heard = true;
-            split_lines(id, read_buf_.data(), static_cast<std::size_t>(n), now_ns());
+            const std::string_view raw{read_buf_.data(), static_cast<std::size_t>(n)};
+            if (c.wire.passes_through(raw)) {
+                split_lines(id, raw.data(), raw.size(), now_ns());
+            } else {
+                decoded_.clear();
+                if (!c.wire.decode(raw, decoded_, inflated_, wire_counts_)) {
+                    lose(id, c.wire.error(), now_ns());
+                    return;
+                }
+                split_lines(id, decoded_.data(), decoded_.size(), now_ns());
+            }
             if (conns_[id].phase == Phase::closed || static_cast<std::size_t>(n) < read_buf_.size()) {
                 return;
             }
@@ -269,6 +281,16 @@ void ClientPool::handle_line(std::uint32_t id, std::string_view raw, std::int64_
         raw.remove_suffix(1);
     }
     ++rx_lines_;
+    if (has_escape(raw)) {
+        // Classified without its colour; `stripped_` lives until the next line.
+        ++coloured_lines_;
+        stripped_.clear();
+        strip_escapes(raw, stripped_);
+        raw = stripped_;
+        while (!raw.empty() && raw.back() == '\r') {
+            raw.remove_suffix(1);
+        }
+    }
     Line line = dialect_.classify(raw);
     // The stamp is of the read's last segment: for an earlier line in the
     // same read it is late, so latency is never understated.
@@ -294,7 +316,7 @@ void ClientPool::handle_line(std::uint32_t id, std::string_view raw, std::int64_
                     become_ready(id, now);
                 }
             } else {
-                dialect_.append_login(c.out, c.name);
+                dialect_.append_login(c.out, c.name, c.kind);
                 mark_pending(id);
                 c.phase = Phase::logging_in;
             }
@@ -397,6 +419,7 @@ void ClientPool::lose(std::uint32_t id, std::string why, std::int64_t now) {
     c.out.clear();
     c.out.shrink_to_fit();
     c.partial.clear();
+    c.wire = WireDecoder{};
     --live_;
     events_.on_lost(id, why, now);
 }

@@ -1,12 +1,15 @@
 // bench/client_pool.hpp — many non-blocking TCP chat clients on one epoll
 // instance: connecting (optionally from a chosen loopback source address),
-// the login handshake of either dialect, answering IRC PINGs, line framing,
-// and batched writes (everything queued in one loop iteration leaves in one
-// send() per client). Scenarios see only ready clients and classified lines;
-// they must not touch sockets.
+// the login handshake of either dialect, answering IRC PINGs, telnet,
+// MCCP2 and colour taken out of what arrives, line framing, and batched
+// writes (everything queued in one loop iteration leaves in one send() per
+// client). Scenarios see only ready clients and classified lines; they must
+// not touch sockets.
 #pragma once
 
+#include "bench/client_mix.hpp"
 #include "bench/dialect.hpp"
+#include "bench/wire_decoder.hpp"
 
 #include <netinet/in.h>
 #include <sys/epoll.h>
@@ -33,6 +36,8 @@ struct PoolConfig {
     // A client whose unsent bytes exceed this is dropped: the server has
     // stopped reading and the scenario could only grow memory from here.
     std::size_t max_outbox_bytes = std::size_t{64} << 20;
+    // Which kind of client each id plays (natter only).
+    ClientMix mix = ClientMix::plain;
 };
 
 enum class Phase : std::uint8_t { idle, connecting, greeting, logging_in, joining, ready, closed };
@@ -40,6 +45,7 @@ enum class Phase : std::uint8_t { idle, connecting, greeting, logging_in, joinin
 struct Connection {
     int fd = -1;
     Phase phase = Phase::idle;
+    ClientKind kind = ClientKind::plain;
     bool flush_queued = false;
     bool out_armed = false;
     bool heard = false;    // the server has sent at least one byte
@@ -48,6 +54,7 @@ struct Connection {
     std::string out;       // bytes not yet accepted by the kernel
     std::size_t out_head = 0;
     std::string last_notice;  // last non-chat line, to explain a disconnect
+    WireDecoder wire;         // telnet and MCCP2 out of what arrives
     std::int64_t opened_ns = 0;
     std::int64_t ready_ns = 0;
 };
@@ -108,6 +115,11 @@ public:
     [[nodiscard]] std::uint32_t live() const noexcept { return live_; }
     [[nodiscard]] std::uint64_t rx_bytes() const noexcept { return rx_bytes_; }
     [[nodiscard]] std::uint64_t rx_lines() const noexcept { return rx_lines_; }
+    // What was taken out of the received bytes: telnet, GMCP, compression.
+    [[nodiscard]] const WireCounts& wire_counts() const noexcept { return wire_counts_; }
+    // Lines that carried escape sequences (colour), stripped before use.
+    [[nodiscard]] std::uint64_t coloured_lines() const noexcept { return coloured_lines_; }
+    [[nodiscard]] ClientMix mix() const noexcept { return config_.mix; }
     [[nodiscard]] const Dialect& dialect() const noexcept { return dialect_; }
 
 private:
@@ -129,11 +141,16 @@ private:
     std::vector<Connection> conns_;
     std::vector<std::uint32_t> pending_;
     std::vector<char> read_buf_;
+    std::string decoded_;   // the text of one read, when it was not all text
+    std::string inflated_;  // WireDecoder's scratch
+    std::string stripped_;  // one line without its colour
     std::array<epoll_event, 1024> ready_events_{};
     std::uint32_t live_ = 0;
     std::uint64_t rx_bytes_ = 0;
     std::int64_t arrived_ns_ = 0;  // of the last receive(); 0 if unknown
     std::uint64_t rx_lines_ = 0;
+    std::uint64_t coloured_lines_ = 0;
+    WireCounts wire_counts_;
 };
 
 }  // namespace natter::bench

@@ -8,6 +8,10 @@ namespace {
 
 constexpr std::string_view crlf = "\r\n";
 constexpr std::string_view sync_verb = "zsync";
+// IAC DO GMCP (201), IAC DO MCCP2 (86): a client asking the server to
+// turn them on, which natter takes on its classic port too.
+constexpr std::string_view do_gmcp = "\xFF\xFD\xC9";
+constexpr std::string_view do_mccp2 = "\xFF\xFD\x56";
 
 template <typename T>
 bool parse_number(std::string_view& text, T& value) {
@@ -62,16 +66,26 @@ bool Dialect::parse_sync_token(std::string_view token, std::uint64_t& value) {
     return parse_number(token, value) && token.empty();
 }
 
-void Dialect::append_greeting(std::string& out, std::string_view name) const {
+void Dialect::append_greeting(std::string& out, std::string_view name, ClientKind kind) const {
     if (proto_ == Proto::irc) {
         out.append("NICK ").append(name).append(crlf);
         out.append("USER ").append(name).append(" 0 * :natter bench").append(crlf);
+        return;
+    }
+    if (kind == ClientKind::gmcp || kind == ClientKind::mccp) {
+        out.append(do_gmcp);
+    }
+    if (kind == ClientKind::mccp) {
+        out.append(do_mccp2);
     }
 }
 
-void Dialect::append_login(std::string& out, std::string_view name) const {
+void Dialect::append_login(std::string& out, std::string_view name, ClientKind kind) const {
     if (proto_ == Proto::natter) {
         out.append("login ").append(name).append(crlf);
+        if (kind == ClientKind::colour) {
+            out.append("client colour 256").append(crlf);
+        }
         append_sync(out, 0);
     }
 }

@@ -4,6 +4,8 @@
 // no timing, no scenario knowledge.
 #pragma once
 
+#include "bench/client_mix.hpp"
+
 #include <cstdint>
 #include <string>
 #include <string_view>
@@ -45,12 +47,15 @@ public:
     [[nodiscard]] bool is_irc() const noexcept { return proto_ == Proto::irc; }
 
     // Sent as soon as TCP connects (IRC registers at once; natter waits for
-    // its welcome line, so nothing).
-    void append_greeting(std::string& out, std::string_view name) const;
+    // its welcome line, so nothing but the options a MUD client asks for:
+    // IAC DO GMCP, and IAC DO MCCP2 after it for `mccp`).
+    void append_greeting(std::string& out, std::string_view name, ClientKind kind = ClientKind::plain) const;
     // Sent after the welcome: natter's login followed by a sync, so the
     // reply to the sync proves the login happened (Classic: the entering
     // user gets no line of their own, so there is nothing else to wait for).
-    void append_login(std::string& out, std::string_view name) const;
+    // A `colour` client asks for 256 colours in between, so the sync's
+    // reply also proves every later line comes coloured.
+    void append_login(std::string& out, std::string_view name, ClientKind kind = ClientKind::plain) const;
     // IRC: JOIN the bench channel. natter: nothing (login lands in a room).
     void append_join(std::string& out) const;
     // A bench line: "b <sender> <seq> <sent_ns>".

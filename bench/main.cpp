@@ -48,6 +48,12 @@ int main(int argc, char** argv) {
     app.add_option("--login-timeout", run.login_timeout_s, "drop a client the server has not answered after this many seconds")
         ->check(CLI::PositiveNumber)
         ->capture_default_str();
+    std::string clients_as = "plain";
+    app.add_option("--clients-as", clients_as,
+                   "natter only: plain; mixed (half plain, a quarter `client colour 256`, a quarter GMCP); "
+                   "gmcp (IAC DO GMCP before login); mccp (GMCP + IAC DO MCCP2, inflated)")
+        ->check(CLI::IsMember({"plain", "mixed", "gmcp", "mccp"}))
+        ->capture_default_str();
     app.add_option("--drain", run.drain_s, "stop waiting for missing lines after this many quiet seconds")
         ->check(CLI::NonNegativeNumber)
         ->capture_default_str();
@@ -101,6 +107,11 @@ int main(int argc, char** argv) {
 
     CLI11_PARSE(app, argc, argv);
     run.proto = proto == "irc" ? Proto::irc : Proto::natter;
+    run.mix = bench::parse_client_mix(clients_as).value_or(bench::ClientMix::plain);
+    if (run.proto == Proto::irc && run.mix != bench::ClientMix::plain) {
+        std::cerr << "natter_loadgen: --clients-as " << clients_as << " needs --proto natter\n";
+        return 1;
+    }
     std::signal(SIGPIPE, SIG_IGN);
 
     const std::uint64_t fd_limit = bench::raise_fd_limit();

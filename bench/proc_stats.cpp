@@ -4,6 +4,7 @@
 #include <sys/resource.h>
 #include <unistd.h>
 
+#include <filesystem>
 #include <fstream>
 #include <sstream>
 #include <string>
@@ -38,6 +39,29 @@ std::optional<double> process_cpu_seconds(int pid) {
     }
     const long ticks = sysconf(_SC_CLK_TCK);
     return static_cast<double>(utime + stime) / static_cast<double>(ticks > 0 ? ticks : 100);
+}
+
+std::optional<std::uint64_t> process_cpu_ns(int pid) {
+    if (pid <= 0) {
+        return std::nullopt;
+    }
+    std::error_code error;
+    std::filesystem::directory_iterator tasks{"/proc/" + std::to_string(pid) + "/task", error};
+    if (error) {
+        return std::nullopt;
+    }
+    std::uint64_t total = 0;
+    bool any = false;
+    for (const auto& task : tasks) {
+        // "<ns on the CPU> <ns waiting to run> <timeslices>"
+        std::ifstream in{task.path() / "schedstat"};
+        std::uint64_t on_cpu = 0;
+        if (in >> on_cpu) {
+            total += on_cpu;
+            any = true;
+        }
+    }
+    return any ? std::optional<std::uint64_t>{total} : std::nullopt;
 }
 
 std::optional<std::uint64_t> process_rss_kib(int pid) {

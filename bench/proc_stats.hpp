@@ -11,6 +11,12 @@ namespace natter::bench {
 // utime + stime of the process, in seconds; nullopt when it cannot be read.
 [[nodiscard]] std::optional<double> process_cpu_seconds(int pid);
 
+// The same CPU time in nanoseconds, summed over the process's threads from
+// /proc/PID/task/*/schedstat: utime and stime come in 1/100 s ticks, too
+// coarse for a run under a second, while the scheduler counts nanoseconds.
+// Threads that ended are not counted; nullopt when it cannot be read.
+[[nodiscard]] std::optional<std::uint64_t> process_cpu_ns(int pid);
+
 // VmRSS of the process in KiB; nullopt when it cannot be read.
 [[nodiscard]] std::optional<std::uint64_t> process_rss_kib(int pid);
 

@@ -3,6 +3,7 @@
 // main.cpp from the command line. Plain data.
 #pragma once
 
+#include "bench/client_mix.hpp"
 #include "bench/dialect.hpp"
 
 #include <cstdint>
@@ -23,6 +24,7 @@ struct RunOptions {
     double login_timeout_s = 10;   // a client the server has not answered by then is dropped
     std::string source_base;       // conns: first source address (e.g. 127.0.0.2)
     std::uint32_t per_source = 1000;
+    ClientMix mix = ClientMix::plain;  // which kind of client each id plays (natter only)
 };
 
 struct FanoutOptions {

@@ -26,6 +26,7 @@ PoolConfig make_pool_config(const RunOptions& options, bool join_room, std::uint
     config.join_room = join_room;
     config.first_source = first_source;
     config.per_source = std::max<std::uint32_t>(options.per_source, 1);
+    config.mix = options.mix;
     return config;
 }
 
@@ -88,6 +89,21 @@ int Scenario::run() {
     }
     if (!error.empty()) {
         report.set("error", error.substr(0, 160));
+    }
+    report.set("clients_as", name_of(options_.mix));
+    if (options_.mix != ClientMix::plain) {
+        // Evidence that the clients got what they asked for, and what it cost.
+        const WireCounts& wire = pool_.wire_counts();
+        report.set("telnet_negotiations", wire.telnet.negotiations);
+        report.set("gmcp_msgs", wire.telnet.gmcp_messages);
+        report.set("coloured_lines", pool_.coloured_lines());
+        report.set("mccp_streams", wire.mccp_started);
+        report.set("mccp_ended", wire.mccp_ended);
+        if (wire.compressed_bytes > 0) {
+            report.set("inflated_mib", static_cast<double>(wire.inflated_bytes) / (1 << 20), 1);
+            report.set("compression_ratio",
+                       static_cast<double>(wire.inflated_bytes) / static_cast<double>(wire.compressed_bytes), 2);
+        }
     }
     report.set("rx_mib", static_cast<double>(pool_.rx_bytes()) / (1 << 20), 1);
     report.set("gen_cpu_s", self_cpu_seconds(), 2);

@@ -50,6 +50,7 @@ private:
                                      std::to_string(fanout_.clients) + " clients logged in"};
         }
         cpu_before_ = process_cpu_seconds(options().server_pid);
+        cpu_ns_before_ = process_cpu_ns(options().server_pid);
         start_ns_ = now_ns();
         sending_ = true;
         for (std::uint32_t id = 0; id < fanout_.clients; ++id) {
@@ -61,6 +62,7 @@ private:
         drain([&] { return tracker_.unique() + tracker_.duplicates(); },
               [&] { return tracker_.unique() >= expected(); }, "drain");
         cpu_after_ = process_cpu_seconds(options().server_pid);
+        cpu_ns_after_ = process_cpu_ns(options().server_pid);
         end_ns_ = std::max(last_delivery_ns_, acked_ns_);
     }
 
@@ -180,6 +182,11 @@ private:
                 report.set("server_cpu_pct", *cpu_pct, 1);
             }
         }
+        if (cpu_ns_before_ && cpu_ns_after_ && *cpu_ns_after_ > *cpu_ns_before_ && tracker_.unique() > 0) {
+            // From the scheduler's nanoseconds, so it holds for short runs too.
+            const auto cpu_ns = static_cast<double>(*cpu_ns_after_ - *cpu_ns_before_);
+            report.set("server_cpu_ns_per_delivery", cpu_ns / static_cast<double>(tracker_.unique()), 1);
+        }
         if (const auto rss = process_rss_kib(options().server_pid)) {
             report.set("server_rss_kib", *rss);
         }
@@ -213,6 +220,8 @@ private:
     std::int64_t last_delivery_ns_ = 0;
     std::optional<double> cpu_before_;
     std::optional<double> cpu_after_;
+    std::optional<std::uint64_t> cpu_ns_before_;
+    std::optional<std::uint64_t> cpu_ns_after_;
 };
 
 }  // namespace
