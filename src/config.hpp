@@ -46,6 +46,9 @@ struct Config {
         std::uint32_t stall_timeout_s = 10;
         std::uint32_t flood_burst = 20;
         std::uint32_t flood_per_second = 5;  // 0 = no flood control
+        // A user idle this long is marked away (before idle_timeout_s ends
+        // the session); 0 = never.
+        std::uint32_t auto_away_s = 900;
     } limits;
 
     struct Rooms {
@@ -53,6 +56,10 @@ struct Config {
         bool create_on_join = true;
         std::uint32_t history_lines = 50;
         std::uint32_t announce_max_members = 1000;
+        bool allow_shout = true;  // `shout` reaches everyone logged in
+        // Who may set the topic of a permanent room (anyone in a created one).
+        enum class TopicBy { operators, members };
+        TopicBy topic_by = TopicBy::operators;
     } rooms;
 
     struct Accounts {
@@ -69,6 +76,7 @@ struct Config {
         std::uint32_t hashing_memory_mb = 256;
         std::uint32_t expire_after_days = 0;  // unused accounts are removed; 0 = never
         bool approval = false;                // new accounts wait for an operator's approve
+        std::uint32_t mailbox_max = 50;       // messages kept for one account
     } accounts;
 
     struct Operators {
