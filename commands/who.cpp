@@ -2,12 +2,14 @@
 // prefix), in order of login, each with their description, the room they
 // are in, how long they have been idle and whether they are away; and the
 // same for GMCP clients that ask with Comm.Channel.Players.
+#include <span>
 #include <vector>
 
 #include "commands/user_lines.hpp"
 #include "rooms/room.hpp"
 #include "src/accounts.hpp"
 #include "src/command_registry.hpp"
+#include "src/config.hpp"
 #include "src/gmcp_handlers.hpp"
 #include "src/names.hpp"
 #include "src/session.hpp"
@@ -15,6 +17,18 @@
 
 namespace natter::commands {
 namespace {
+
+void deliver_players(Session& session, std::span<const Session* const> users) {
+    std::vector<std::string_view> names;
+    std::vector<std::string_view> rooms;
+    names.reserve(users.size());
+    rooms.reserve(users.size());
+    for (const auto* user : users) {
+        names.push_back(user->name());
+        rooms.push_back(user->room() == nullptr ? std::string_view{} : std::string_view{user->room()->name()});
+    }
+    session.deliver(Event{.kind = EventKind::players, .people = names, .rooms = rooms});
+}
 
 void do_who(CommandContext& ctx, std::string_view prefix) {
     const auto key = name_key(prefix);
@@ -26,6 +40,9 @@ void do_who(CommandContext& ctx, std::string_view prefix) {
         ctx.session.send("No one logged in has a name starting with \"" + std::string{prefix} + "\".");
         return;
     }
+    // A page or bot gets the list as data first (the same people as the
+    // lines), then the lines everyone gets.
+    if (ctx.session.variant().json) deliver_players(ctx.session, shown);
     ctx.session.send("The following are logged in:");
     const bool operator_view = ctx.world.accounts().is_operator(ctx.session);
     for (const auto* user : shown) {
@@ -33,7 +50,10 @@ void do_who(CommandContext& ctx, std::string_view prefix) {
         const auto* room = user->room();
         auto line = name_and_description(*user) +
                     bracketed({room == nullptr ? std::string{} : room->name(), idle_words(*user), away_words(*user)});
-        if (operator_view) line += " from " + user->address();  // addresses are for operators only
+        if (operator_view) {
+            // Addresses, and how each is connected, are for operators only.
+            line += " from " + user->address() + " via " + std::string{listener_kind_name(user->listener_kind())};
+        }
         ctx.session.send(line);
     }
 }
@@ -41,15 +61,7 @@ void do_who(CommandContext& ctx, std::string_view prefix) {
 void on_gmcp_players(Session& session, std::string_view) {
     if (!session.variant().gmcp) return;
     const auto& users = session.world().users();
-    std::vector<std::string_view> names;
-    std::vector<std::string_view> rooms;
-    names.reserve(users.size());
-    rooms.reserve(users.size());
-    for (const auto* user : users) {
-        names.push_back(user->name());
-        rooms.push_back(user->room() == nullptr ? std::string_view{} : std::string_view{user->room()->name()});
-    }
-    session.deliver(Event{.kind = EventKind::players, .people = names, .rooms = rooms});
+    deliver_players(session, std::vector<const Session*>{users.begin(), users.end()});
 }
 
 const GmcpRegistration gmcp_players{"Comm.Channel.Players", on_gmcp_players};

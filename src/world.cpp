@@ -94,7 +94,7 @@ void World::announce_channels() {
     std::vector<std::string_view> rooms;
     rooms.reserve(chat_rooms_.size());
     for (const auto& room : chat_rooms_) rooms.push_back(room->name());
-    const Event event{.kind = EventKind::channels, .rooms = rooms};  // outlives the cache, which refers to it
+    const Event event{.kind = EventKind::channels, .rooms = rooms};
     RenderCache cache{event};
     for (auto* user : users_) {
         if (!user->variant().structured()) continue;  // nothing to show a plain client

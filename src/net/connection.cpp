@@ -335,6 +335,7 @@ void Connection::close_now() {
     closed_ = true;
     closing_started_ = true;
     uv_close(reinterpret_cast<uv_handle_t*>(&handle_), &Connection::on_close);
+    server_.release(*this);  // the socket is closed now; the callback comes later
 }
 
 void Connection::on_close(uv_handle_t* handle) noexcept {

@@ -228,17 +228,20 @@ const char* Server::refusal_for(const std::string& address, bool out_of_descript
     return nullptr;
 }
 
-void Server::forget(Connection& connection) {
+void Server::release(Connection& connection) {
     --connections_;
+    if (!connection.accepted()) return;
+    const auto it = per_address_.find(connection.address());
+    if (it != per_address_.end() && --it->second == 0) per_address_.erase(it);
+}
+
+void Server::forget(Connection& connection) {
     if (connection.read_stopped()) std::erase(read_stopped_, &connection);
     if (connection.is_web()) {
         std::erase(web_connections_, &connection);
         std::erase(pending_connections_, &connection);
     }
     if (connection.has_session()) world_.pacer().forget(connection.session().id());
-    if (!connection.accepted()) return;
-    const auto it = per_address_.find(connection.address());
-    if (it != per_address_.end() && --it->second == 0) per_address_.erase(it);
 }
 
 void Server::mark_pending(Connection& connection) {
@@ -264,6 +267,13 @@ const char* Server::refusal_after_upgrade(const std::string& address) const {
 void Server::on_tick(uv_timer_t* timer) noexcept {
     auto& self = *static_cast<Server*>(timer->data);
     self.world_.enforce_timeouts();
+    // Pings, and heads that never came whole; a tick may close a connection,
+    // which takes it off the list, so walk a copy.
+    if (!self.web_connections_.empty()) {
+        const auto now = std::chrono::steady_clock::now();
+        const auto web = self.web_connections_;
+        for (auto* connection : web) connection->web_tick(now);
+    }
     self.notifier_.watchdog();
 }
 

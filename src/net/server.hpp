@@ -58,6 +58,10 @@ public:
     [[nodiscard]] std::uint16_t iteration() const { return iteration_; }
     void read_later(Connection& connection) { read_stopped_.push_back(&connection); }
 
+    // Called when a connection's socket is closed: its place under
+    // max_clients and max_per_address is free at once, before the close
+    // callback, so a client that reconnects on seeing EOF finds it free.
+    void release(Connection& connection);
     // Called from Connection's close callback.
     void forget(Connection& connection);
     // A connection without a session (a web request being answered) has
