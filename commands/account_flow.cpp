@@ -8,9 +8,11 @@
 
 #include "rooms/room.hpp"
 #include "src/accounts.hpp"
+#include "src/names.hpp"
 #include "src/password.hpp"
 #include "src/password_policy.hpp"
 #include "src/session.hpp"
+#include "src/text.hpp"
 #include "src/world.hpp"
 
 namespace natter::commands {
@@ -57,8 +59,43 @@ void apply_saved_settings(Session& session, const std::vector<std::pair<std::str
         if (key == "client") {
             session.profile_for_update().settings = ClientSettings::from_text(value);
             session.update_variant();
+        } else if (key == "desc") {
+            // Stored as it was accepted; cut and cleaned again all the same,
+            // since the file is not ours alone.
+            session.info_for_update().description =
+                std::string{cut_characters(sanitize(value), UserInfo::max_description)};
+        } else if (key == "profile") {
+            auto& profile = session.info_for_update().profile;
+            profile.clear();
+            std::string_view rest{value};
+            while (!rest.empty() && profile.size() < UserInfo::max_profile_lines) {
+                const auto end = rest.find('\n');
+                profile.emplace_back(cut_characters(sanitize(rest.substr(0, end)), UserInfo::max_profile_line));
+                if (end == std::string_view::npos) break;
+                rest.remove_prefix(end + 1);
+            }
+        } else if (key == "ignore") {
+            std::string_view rest{value};
+            while (!rest.empty()) {
+                const auto end = rest.find(' ');
+                if (const auto name = rest.substr(0, end); is_valid_name(name)) session.ignore(name);
+                if (end == std::string_view::npos) break;
+                rest.remove_prefix(end + 1);
+            }
         }
     }
+}
+
+bool keep_setting(World& world, const Session& session, std::string key, std::string value) {
+    if (!session.authenticated() || !world.accounts().is_registered(session.name())) return false;
+    world.accounts().save_setting(session.name(), std::move(key), std::move(value));
+    return true;
+}
+
+std::string ignore_setting(const Session& session) {
+    std::string out;
+    for (const auto& key : session.ignored()) out.append(out.empty() ? "" : " ").append(key);
+    return out;
 }
 
 void ask_new_password(Session& session, std::string name, std::string_view first_prompt,

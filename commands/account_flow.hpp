@@ -29,9 +29,17 @@ enum class SignIn { guest, account, request };
 void sign_in(World& world, Session& session, const std::string& name, SignIn how);
 
 // Puts what a registered user kept from earlier logins (the `client`
-// settings) into the session; before sign_in, so the first lines are
-// rendered as the user wants them.
+// settings, description, profile and ignore list) into the session; before
+// sign_in, so the first lines are rendered as the user wants them.
 void apply_saved_settings(Session& session, const std::vector<std::pair<std::string, std::string>>& settings);
+
+// Keeps one of the user's settings for their next login (an empty value
+// removes it) if they are logged in to a registered name; false for a guest,
+// whose settings go with the session.
+bool keep_setting(World& world, const Session& session, std::string key, std::string value);
+
+// The ignore list as it is kept: name keys separated by spaces.
+[[nodiscard]] std::string ignore_setting(const Session& session);
 
 // Asks for a new password for `name` and then for it again (echo off
 // throughout); one that is refused (too short, the name, a common one) or

@@ -7,7 +7,7 @@
 
 #include <fmt/format.h>
 
-#include "src/accounts.hpp"
+#include "commands/account_flow.hpp"
 #include "src/client_profile.hpp"
 #include "src/command_registry.hpp"
 #include "src/session.hpp"
@@ -146,8 +146,7 @@ void do_client(CommandContext& ctx, std::string_view args) {
     }
     ctx.session.update_variant();
     // Kept for the next login of a registered name; a guest's go with the session.
-    const bool kept = ctx.session.authenticated() && ctx.world.accounts().is_registered(ctx.session.name());
-    if (kept) ctx.world.accounts().save_setting(ctx.session.name(), "client", profile.settings.to_text());
+    const bool kept = keep_setting(ctx.world, ctx.session, "client", profile.settings.to_text());
     ctx.session.send(fmt::format("client {} is now {}{}", setting, value,
                                  kept ? " (kept for your next login)." : " (for this session)."));
 }

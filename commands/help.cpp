@@ -57,7 +57,8 @@ const Registration help{{.name = "help",
                          .rooms = RoomKind::login | RoomKind::chat,
                          .handler = do_help,
                          .usage = "help [command]",
-                         .help = "list the commands here, or show how to use one"}};
+                         .help = "list the commands here, or show how to use one",
+                         .keeps_away = true}};
 
 }  // namespace
 }  // namespace natter::commands

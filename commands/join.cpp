@@ -36,8 +36,9 @@ void do_join(CommandContext& ctx, std::string_view name) {
     spdlog::info("join {} {} -> {}", ctx.session.name(), ctx.room.name(), target->name());
     // The old room gets the left notice, the new one the entered notice. An
     // emptied created room outlives this call: the world removes it later.
-    ctx.session.enter(*target);
+    // Told first, so the room's own lines to a newcomer (its topic) follow.
     ctx.session.send("You are now in " + target->name() + ".");
+    ctx.session.enter(*target);
 }
 
 const Registration join{{.name = "join",

@@ -2,6 +2,7 @@
 // or, for a registered name, once its password is right. Also Mudlet's log-in
 // over GMCP (Char.Login.Credentials), which takes the same path with the
 // same checks and throttling, and answers with Char.Login.Result.
+#include <fmt/format.h>
 #include <spdlog/spdlog.h>
 
 #include <nlohmann/json.hpp>
@@ -87,6 +88,10 @@ void finish_login(World& world, std::uint64_t id, const std::string& typed, Aske
         gmcp_result(*session, asked, true, "Welcome, " + checked->name + ".");
         apply_saved_settings(*session, checked->settings);
         sign_in(world, *session, checked->name, SignIn::account);
+        if (const auto unread = checked->unread_mail; unread > 0) {
+            session->send(unread == 1 ? std::string{"You have 1 new message; type \"mail\" to read it."}
+                                      : fmt::format("You have {} new messages; type \"mail\" to read them.", unread));
+        }
         session->release_input();
         return;
     }

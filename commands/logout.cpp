@@ -12,7 +12,8 @@ const Registration logout{{.name = "logout",
                            .handler = do_logout,
                            .usage = "logout",
                            .help = "leave and close the connection (also: quit, q)",
-                           .aliases = {"quit", "q"}}};
+                           .aliases = {"quit", "q"},
+                           .keeps_away = true}};  // no "is back" just before "has left"
 
 }  // namespace
 }  // namespace natter::commands

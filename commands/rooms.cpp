@@ -1,7 +1,7 @@
-// "rooms": the chat rooms and how many people are in each.
+// "rooms": the chat rooms, how many people are in each, and their topics.
 #include <fmt/format.h>
 
-#include "rooms/room.hpp"
+#include "rooms/chat_room.hpp"
 #include "src/command_registry.hpp"
 #include "src/session.hpp"
 #include "src/world.hpp"
@@ -16,8 +16,10 @@ void do_rooms(CommandContext& ctx, std::string_view) {
         // A created room that has just emptied is gone for users, even
         // before the world removes it.
         if (count == 0 && !ctx.world.is_permanent(*room)) continue;
-        ctx.session.send(fmt::format("{}: {} {}{}", room->name(), count, count == 1 ? "person" : "people",
-                                     room.get() == &ctx.room ? " (you are here)" : ""));
+        const auto& topic = as_chat_room(*room).topic().text;
+        ctx.session.send(fmt::format("{}: {} {}{}{}", room->name(), count, count == 1 ? "person" : "people",
+                                     room.get() == &ctx.room ? " (you are here)" : "",
+                                     topic.empty() ? std::string{} : ", topic: " + topic));
     }
 }
 

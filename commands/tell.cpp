@@ -3,6 +3,7 @@
 
 #include <spdlog/spdlog.h>
 
+#include "commands/user_lines.hpp"
 #include "src/command_registry.hpp"
 #include "src/names.hpp"
 #include "src/session.hpp"
@@ -29,6 +30,13 @@ void send_tell(CommandContext& ctx, std::string_view name, std::string_view text
     }
     ctx.session.deliver(
         Event{.kind = EventKind::tell_sent, .actor = ctx.session.name(), .target = receiver->name(), .text = text});
+    // The away message answers for them (also when they ignore the sender,
+    // so ignoring stays unseen).
+    if (receiver->away()) {
+        const bool idle = receiver->info()->away_idle;
+        ctx.session.send(receiver->name() + " is " + away_words(*receiver) +
+                         (idle ? bracketed({idle_words(*receiver)}) : std::string{}) + ".");
+    }
 }
 
 namespace {

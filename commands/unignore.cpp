@@ -1,4 +1,5 @@
 // "unignore <name>": let an ignored user's lines reach you again.
+#include "commands/account_flow.hpp"
 #include "src/command_registry.hpp"
 #include "src/session.hpp"
 
@@ -15,6 +16,7 @@ void do_unignore(CommandContext& ctx, std::string_view name) {
         ctx.session.send("You are not ignoring \"" + std::string{name} + "\".");
         return;
     }
+    keep_setting(ctx.world, ctx.session, "ignore", ignore_setting(ctx.session));
     ctx.session.send("You are no longer ignoring " + std::string{name} + ".");
 }
 

@@ -1,20 +1,24 @@
-// "who": everyone logged in, in order of login, each with the room they are
-// in; and the same for GMCP clients that ask with Comm.Channel.Players.
+// "who [prefix]": everyone logged in (or those whose names start with the
+// prefix), in order of login, each with their description, the room they
+// are in, how long they have been idle and whether they are away; and the
+// same for GMCP clients that ask with Comm.Channel.Players.
+#include <span>
 #include <vector>
 
+#include "commands/user_lines.hpp"
 #include "rooms/room.hpp"
 #include "src/accounts.hpp"
 #include "src/command_registry.hpp"
 #include "src/config.hpp"
 #include "src/gmcp_handlers.hpp"
+#include "src/names.hpp"
 #include "src/session.hpp"
 #include "src/world.hpp"
 
 namespace natter::commands {
 namespace {
 
-void deliver_players(Session& session) {
-    const auto& users = session.world().users();
+void deliver_players(Session& session, std::span<const Session* const> users) {
     std::vector<std::string_view> names;
     std::vector<std::string_view> rooms;
     names.reserve(users.size());
@@ -26,15 +30,26 @@ void deliver_players(Session& session) {
     session.deliver(Event{.kind = EventKind::players, .people = names, .rooms = rooms});
 }
 
-void do_who(CommandContext& ctx, std::string_view) {
-    // A page or bot gets the list as data first, then the lines everyone gets.
-    if (ctx.session.variant().json) deliver_players(ctx.session);
+void do_who(CommandContext& ctx, std::string_view prefix) {
+    const auto key = name_key(prefix);
+    std::vector<const Session*> shown;
+    for (const auto* user : ctx.world.users()) {
+        if (name_key(user->name()).starts_with(key)) shown.push_back(user);
+    }
+    if (shown.empty()) {
+        ctx.session.send("No one logged in has a name starting with \"" + std::string{prefix} + "\".");
+        return;
+    }
+    // A page or bot gets the list as data first (the same people as the
+    // lines), then the lines everyone gets.
+    if (ctx.session.variant().json) deliver_players(ctx.session, shown);
     ctx.session.send("The following are logged in:");
     const bool operator_view = ctx.world.accounts().is_operator(ctx.session);
-    for (const auto* user : ctx.world.users()) {
+    for (const auto* user : shown) {
         // The name first: scripts read the name, and SPEC §2 allows detail after it.
         const auto* room = user->room();
-        auto line = room == nullptr ? user->name() : user->name() + " (" + room->name() + ")";
+        auto line = name_and_description(*user) +
+                    bracketed({room == nullptr ? std::string{} : room->name(), idle_words(*user), away_words(*user)});
         if (operator_view) {
             // Addresses, and how each is connected, are for operators only.
             line += " from " + user->address() + " via " + std::string{listener_kind_name(user->listener_kind())} +
@@ -45,7 +60,9 @@ void do_who(CommandContext& ctx, std::string_view) {
 }
 
 void on_gmcp_players(Session& session, std::string_view) {
-    if (session.variant().gmcp) deliver_players(session);
+    if (!session.variant().gmcp) return;
+    const auto& users = session.world().users();
+    deliver_players(session, std::vector<const Session*>{users.begin(), users.end()});
 }
 
 const GmcpRegistration gmcp_players{"Comm.Channel.Players", on_gmcp_players};
@@ -53,8 +70,10 @@ const GmcpRegistration gmcp_players{"Comm.Channel.Players", on_gmcp_players};
 const Registration who{{.name = "who",
                         .rooms = RoomKind::chat,
                         .handler = do_who,
-                        .usage = "who",
-                        .help = "list everyone logged in, and the room each is in"}};
+                        .usage = "who [prefix]",
+                        .help = "list everyone logged in (or those whose names start with the prefix): room, idle "
+                                "time, away, description",
+                        .keeps_away = true}};
 
 }  // namespace
 }  // namespace natter::commands

@@ -58,6 +58,7 @@ Config fuzz_config() {
     config.limits.output_buffer_bytes = 1024;
     config.limits.login_timeout_s = 30;
     config.limits.idle_timeout_s = 120;
+    config.limits.auto_away_s = 60;  // before the idle timeout, so both are reachable
     config.limits.flood_burst = 6;
     config.limits.flood_per_second = 2;
     config.rooms.permanent = {"lobby", "den"};

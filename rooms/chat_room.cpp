@@ -4,13 +4,18 @@
 #include <cassert>
 #include <vector>
 
+#include <fmt/format.h>
+
 #include "src/session.hpp"
+#include "src/time_text.hpp"
 #include "src/world.hpp"
 
 namespace natter {
 
 ChatRoom::ChatRoom(World& world, std::string name)
-    : Room{world, RoomKind::chat, std::move(name)}, history_{world.config().rooms.history_lines} {}
+    : Room{world, RoomKind::chat, std::move(name)}, history_{world.config().rooms.history_lines} {
+    topic_.room = this->name();
+}
 
 ChatRoom& as_chat_room(Room& room) {
     assert(room.kind() == RoomKind::chat);
@@ -44,6 +49,7 @@ void ChatRoom::add(Session& session) {
                               .detail = world_.config().server.name,
                               .people = people});
     }
+    if (!topic_.text.empty()) session.send("The topic of " + name() + " is: " + topic_.text);
 }
 
 void ChatRoom::remove(Session& session) {
@@ -68,6 +74,57 @@ const History& ChatRoom::history() {
 
 void ChatRoom::on_unknown(Session& session, std::string_view verb) {
     session.send("Unknown command: " + std::string{verb});
+}
+
+void ChatRoom::before_command(Session& session, const CommandSpec* spec) {
+    if (session.away() && (spec == nullptr || !spec->keeps_away)) set_back(session);
+}
+
+void ChatRoom::set_topic(const Session& by, std::string text) {
+    const auto set_at = std::chrono::duration_cast<std::chrono::seconds>(world_.wall_now().time_since_epoch());
+    topic_ = RoomTopic{.room = name(), .text = std::move(text), .by = by.name(), .set_at = set_at.count()};
+    broadcast(Event{.kind = EventKind::topic, .actor = by.name(), .room = name(), .text = topic_.text});
+    if (world_.is_permanent(*this)) world_.keep_topic(topic_);
+}
+
+void ChatRoom::restore_topic(RoomTopic topic) {
+    topic_ = std::move(topic);
+    topic_.room = name();
+}
+
+void ChatRoom::set_away(Session& member, std::string message, bool idle) {
+    auto& info = member.info_for_update();
+    const bool was_away = info.away;
+    info.away = true;
+    info.away_idle = idle;
+    info.away_message = std::move(message);
+    if (idle) {
+        member.send(fmt::format("You have been idle for {} and are marked away; type anything to come back.",
+                                short_duration(std::chrono::seconds{world_.config().limits.auto_away_s})));
+    } else if (info.away_message.empty()) {
+        member.send("You are now away; any command but who, look and help brings you back.");
+    } else {
+        member.send("You are now away (" + info.away_message +
+                    "); any command but who, look and help brings you back.");
+    }
+    if (was_away || !announces(members().size())) return;
+    broadcast(Event{.kind = EventKind::away,
+                    .actor = member.name(),
+                    .room = name(),
+                    .text = info.away_message,
+                    .detail = idle ? std::string_view{"idle"} : std::string_view{}},
+              &member, &member);
+}
+
+void ChatRoom::set_back(Session& member) {
+    if (!member.away()) return;
+    auto& info = member.info_for_update();
+    info.away = false;
+    info.away_idle = false;
+    info.away_message.clear();
+    member.send("You are back.");
+    if (!announces(members().size())) return;
+    broadcast(Event{.kind = EventKind::back, .actor = member.name(), .room = name()}, &member, &member);
 }
 
 }  // namespace natter

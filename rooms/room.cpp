@@ -46,6 +46,7 @@ void Room::dispatch(Session& session, std::string_view line) {
     // One-character shortcuts such as ' for say need no space after them.
     for (const auto* spec : commands_) {
         if (spec->shortcuts.find(line.front()) != std::string_view::npos) {
+            before_command(session, spec);
             CommandContext ctx{world_, session, *this};
             spec->handler(ctx, trim(line.substr(1)));
             return;
@@ -57,7 +58,9 @@ void Room::dispatch(Session& session, std::string_view line) {
     const auto args = space == std::string_view::npos ? std::string_view{} : trim(line.substr(space + 1));
 
     std::vector<const CommandSpec*> candidates;
-    if (const auto* spec = find_command(verb, &candidates)) {
+    const auto* spec = find_command(verb, &candidates);
+    before_command(session, spec);
+    if (spec != nullptr) {
         if (spec->operators_only && !world_.accounts().is_operator(session)) {
             session.send("You are not allowed to use \"" + std::string{spec->name} + "\": it is for operators.");
             return;
@@ -82,7 +85,7 @@ void Room::remove(Session& session) {
     members_.erase(session.room_position_);
 }
 
-void Room::broadcast(const Event& event, const Session* speaker) {
+void Room::broadcast(const Event& event, const Session* speaker, const Session* skip) {
     RenderCache cache{event};
     // Members of one variant usually come in runs (all of them, in a room
     // of plain clients): the bytes are looked up again only when it changes.
@@ -90,7 +93,7 @@ void Room::broadcast(const Event& event, const Session* speaker) {
     std::string_view bytes;
     bool looked_up = false;
     for (auto* member : members_) {
-        if (speaker != nullptr && member->ignores(*speaker)) continue;
+        if (member == skip || (speaker != nullptr && member->ignores(*speaker))) continue;
         if (!looked_up || member->variant_key() != key) {
             key = member->variant_key();
             bytes = cache.bytes_for(member->variant(), key);

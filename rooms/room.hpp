@@ -41,11 +41,15 @@ public:
     virtual void remove(Session& session);
 
     // Sends `event` to every member, rendered once for each variant among
-    // them; members who ignore `speaker` (when given) are skipped.
-    void broadcast(const Event& event, const Session* speaker = nullptr);
+    // them; members who ignore `speaker` (when given) are skipped, and so
+    // is `skip` (when given).
+    void broadcast(const Event& event, const Session* speaker = nullptr, const Session* skip = nullptr);
 
 protected:
     virtual void on_unknown(Session& session, std::string_view verb) = 0;
+    // Called by dispatch for every line that is not blank, before it runs:
+    // with the command it names, or nullptr if it names none.
+    virtual void before_command(Session&, const CommandSpec*) {}
 
     World& world_;
 

@@ -67,6 +67,30 @@ CREATE TABLE IF NOT EXISTS account_settings (
     PRIMARY KEY (name_key, key)
 ) WITHOUT ROWID;
 )sql"},
+    // What the talker keeps of its users' lives: when each account was last
+    // here and how long it has been online in all (accounts from before
+    // this step start from nothing: the past is unknown), the mail left for
+    // it, and the permanent rooms' topics (by room, not by account).
+    {4, R"sql(
+ALTER TABLE accounts ADD COLUMN last_seen INTEGER NOT NULL DEFAULT 0;
+ALTER TABLE accounts ADD COLUMN time_online INTEGER NOT NULL DEFAULT 0;
+CREATE TABLE IF NOT EXISTS mail (
+    id       INTEGER PRIMARY KEY,
+    name_key TEXT NOT NULL REFERENCES accounts(name_key) ON DELETE CASCADE,
+    sender   TEXT NOT NULL,
+    sent     INTEGER NOT NULL,
+    body     TEXT NOT NULL,
+    unread   INTEGER NOT NULL DEFAULT 1
+);
+CREATE INDEX IF NOT EXISTS mail_by_owner ON mail (name_key, id);
+CREATE TABLE IF NOT EXISTS room_topics (
+    room_key TEXT PRIMARY KEY,
+    room     TEXT NOT NULL,
+    topic    TEXT NOT NULL,
+    set_by   TEXT NOT NULL,
+    set_at   INTEGER NOT NULL
+) WITHOUT ROWID;
+)sql"},
 };
 
 constexpr bool steps_in_order() {
@@ -141,7 +165,9 @@ Result<std::unique_ptr<AccountStore>> AccountStore::open(const std::string& path
 
 AccountStore::~AccountStore() {
     for (auto* statement : {find_, create_, set_hash_, record_login_, approve_, remove_, expiring_, names_, list_,
-                            count_, put_ban_, remove_ban_, bans_, version_, settings_, put_setting_, remove_setting_}) {
+                            count_, put_ban_, remove_ban_, bans_, version_, settings_, put_setting_, remove_setting_,
+                            card_, record_logout_, put_mail_, mail_, mail_at_, mark_read_, delete_mail_,
+                            delete_all_mail_, unread_mail_, topics_, put_topic_, remove_topic_}) {
         sqlite3_finalize(statement);
     }
     sqlite3_close(db_);
@@ -224,6 +250,24 @@ Result<void> AccountStore::prepare_statements() {
         {&put_setting_, "INSERT OR REPLACE INTO account_settings (name_key, key, value) "
                         "SELECT name_key, ?2, ?3 FROM accounts WHERE name_key = ?1"},
         {&remove_setting_, "DELETE FROM account_settings WHERE name_key = ?1 AND key = ?2"},
+        {&card_, "SELECT name, created, last_login, last_seen, time_online, approved FROM accounts WHERE name_key = ?1"},
+        {&record_logout_, "UPDATE accounts SET last_seen = max(last_seen, ?2), time_online = time_online + ?3 "
+                          "WHERE name_key = ?1"},
+        // The count and the insert in one statement: two senders racing for
+        // the last place cannot both take it.
+        {&put_mail_, "INSERT INTO mail (name_key, sender, sent, body) SELECT name_key, ?2, ?3, ?4 FROM accounts "
+                     "WHERE name_key = ?1 AND (SELECT count(*) FROM mail WHERE name_key = ?1) < ?5"},
+        {&mail_, "SELECT id, sender, sent, body, unread FROM mail WHERE name_key = ?1 ORDER BY id"},
+        {&mail_at_, "SELECT id, sender, sent, body, unread FROM mail WHERE name_key = ?1 ORDER BY id LIMIT 1 OFFSET ?2"},
+        {&mark_read_, "UPDATE mail SET unread = 0 WHERE id = ?1"},
+        {&delete_mail_, "DELETE FROM mail WHERE id = "
+                        "(SELECT id FROM mail WHERE name_key = ?1 ORDER BY id LIMIT 1 OFFSET ?2)"},
+        {&delete_all_mail_, "DELETE FROM mail WHERE name_key = ?1"},
+        {&unread_mail_, "SELECT count(*) FROM mail WHERE name_key = ?1 AND unread = 1"},
+        {&topics_, "SELECT room, topic, set_by, set_at FROM room_topics ORDER BY room_key"},
+        {&put_topic_, "INSERT OR REPLACE INTO room_topics (room_key, room, topic, set_by, set_at) "
+                      "VALUES (?1, ?2, ?3, ?4, ?5)"},
+        {&remove_topic_, "DELETE FROM room_topics WHERE room_key = ?1"},
     };
     for (const auto& [slot, sql] : statements) {
         if (sqlite3_prepare_v3(db_, sql, -1, SQLITE_PREPARE_PERSISTENT, slot, nullptr) != SQLITE_OK) {
@@ -444,6 +488,194 @@ Result<bool> AccountStore::put_setting(std::string_view name, std::string_view k
     if (!value.empty()) bind_text(statement, 3, value);
     if (sqlite3_step(statement) != SQLITE_DONE) return tl::unexpected{error("cannot store a setting")};
     return value.empty() || sqlite3_changes(db_) == 1;
+}
+
+namespace {
+
+// A message read from the current row of one of the mail statements.
+AccountStore::Mail mail_row(sqlite3_stmt* statement) {
+    return AccountStore::Mail{.id = sqlite3_column_int64(statement, 0),
+                              .sender = column_text(statement, 1),
+                              .sent = sqlite3_column_int64(statement, 2),
+                              .body = column_text(statement, 3),
+                              .unread = sqlite3_column_int(statement, 4) != 0};
+}
+
+std::int64_t clamp_index(std::size_t index) { return static_cast<std::int64_t>(std::min<std::size_t>(index, INT64_MAX)); }
+
+}  // namespace
+
+Result<std::optional<AccountStore::Card>> AccountStore::card(std::string_view name) {
+    const std::lock_guard lock{mutex_};
+    Card card;
+    {
+        const ResetOnExit reset{card_};
+        bind_text(card_, 1, name_key(name));
+        switch (sqlite3_step(card_)) {
+        case SQLITE_ROW:
+            card.name = column_text(card_, 0);
+            card.created = sqlite3_column_int64(card_, 1);
+            card.last_login = sqlite3_column_int64(card_, 2);
+            card.last_seen = sqlite3_column_int64(card_, 3);
+            card.time_online = sqlite3_column_int64(card_, 4);
+            card.approved = sqlite3_column_int(card_, 5) != 0;
+            break;
+        case SQLITE_DONE:
+            return std::optional<Card>{};
+        default:
+            return tl::unexpected{error("cannot read an account")};
+        }
+    }
+    const ResetOnExit reset{settings_};
+    bind_text(settings_, 1, name_key(name));
+    int status = SQLITE_ROW;
+    while ((status = sqlite3_step(settings_)) == SQLITE_ROW) {
+        card.settings.emplace_back(column_text(settings_, 0), column_text(settings_, 1));
+    }
+    if (status != SQLITE_DONE) return tl::unexpected{error("cannot read the settings")};
+    return card;
+}
+
+Result<void> AccountStore::record_logouts(const std::vector<Logout>& logouts) {
+    const std::lock_guard lock{mutex_};
+    // One transaction, one fsync, however many sessions ended together (a
+    // shutdown ends them all).
+    if (!exec("BEGIN IMMEDIATE")) return tl::unexpected{error("cannot start recording logouts")};
+    for (const auto& logout : logouts) {
+        const ResetOnExit reset{record_logout_};
+        bind_text(record_logout_, 1, name_key(logout.name));
+        sqlite3_bind_int64(record_logout_, 2, logout.at);
+        sqlite3_bind_int64(record_logout_, 3, std::max<std::int64_t>(0, logout.seconds_online));
+        if (sqlite3_step(record_logout_) != SQLITE_DONE) {
+            auto failure = error("cannot record a logout");
+            rollback();
+            return tl::unexpected{failure};
+        }
+    }
+    if (!exec("COMMIT")) {
+        auto failure = error("cannot commit logouts");
+        rollback();
+        return tl::unexpected{failure};
+    }
+    return {};
+}
+
+Result<AccountStore::MailDrop> AccountStore::put_mail(std::string_view to, std::string_view sender,
+                                                      std::string_view body, std::int64_t sent,
+                                                      std::size_t mailbox_max) {
+    const std::lock_guard lock{mutex_};
+    {
+        const ResetOnExit reset{put_mail_};
+        bind_text(put_mail_, 1, name_key(to));
+        bind_text(put_mail_, 2, sender);
+        sqlite3_bind_int64(put_mail_, 3, sent);
+        bind_text(put_mail_, 4, body);
+        sqlite3_bind_int64(put_mail_, 5, clamp_index(mailbox_max));
+        if (sqlite3_step(put_mail_) != SQLITE_DONE) return tl::unexpected{error("cannot store mail")};
+        if (sqlite3_changes(db_) == 1) return MailDrop::stored;
+    }
+    // Nothing stored: no such account, or its mailbox is full.
+    const ResetOnExit reset{find_};
+    bind_text(find_, 1, name_key(to));
+    switch (sqlite3_step(find_)) {
+    case SQLITE_ROW:
+        return MailDrop::mailbox_full;
+    case SQLITE_DONE:
+        return MailDrop::no_account;
+    default:
+        return tl::unexpected{error("cannot read an account")};
+    }
+}
+
+Result<std::vector<AccountStore::Mail>> AccountStore::mail(std::string_view name) {
+    const std::lock_guard lock{mutex_};
+    const ResetOnExit reset{mail_};
+    bind_text(mail_, 1, name_key(name));
+    std::vector<Mail> out;
+    int status = SQLITE_ROW;
+    while ((status = sqlite3_step(mail_)) == SQLITE_ROW) out.push_back(mail_row(mail_));
+    if (status != SQLITE_DONE) return tl::unexpected{error("cannot read mail")};
+    return out;
+}
+
+Result<std::optional<AccountStore::Mail>> AccountStore::read_mail(std::string_view name, std::size_t index) {
+    const std::lock_guard lock{mutex_};
+    Mail found;
+    {
+        const ResetOnExit reset{mail_at_};
+        bind_text(mail_at_, 1, name_key(name));
+        sqlite3_bind_int64(mail_at_, 2, clamp_index(index));
+        switch (sqlite3_step(mail_at_)) {
+        case SQLITE_ROW:
+            found = mail_row(mail_at_);
+            break;
+        case SQLITE_DONE:
+            return std::optional<Mail>{};
+        default:
+            return tl::unexpected{error("cannot read mail")};
+        }
+    }
+    if (found.unread) {
+        const ResetOnExit reset{mark_read_};
+        sqlite3_bind_int64(mark_read_, 1, found.id);
+        if (sqlite3_step(mark_read_) != SQLITE_DONE) return tl::unexpected{error("cannot mark mail read")};
+    }
+    return found;
+}
+
+Result<bool> AccountStore::delete_mail(std::string_view name, std::size_t index) {
+    const std::lock_guard lock{mutex_};
+    const ResetOnExit reset{delete_mail_};
+    bind_text(delete_mail_, 1, name_key(name));
+    sqlite3_bind_int64(delete_mail_, 2, clamp_index(index));
+    if (sqlite3_step(delete_mail_) != SQLITE_DONE) return tl::unexpected{error("cannot delete mail")};
+    return sqlite3_changes(db_) == 1;
+}
+
+Result<std::size_t> AccountStore::delete_all_mail(std::string_view name) {
+    const std::lock_guard lock{mutex_};
+    const ResetOnExit reset{delete_all_mail_};
+    bind_text(delete_all_mail_, 1, name_key(name));
+    if (sqlite3_step(delete_all_mail_) != SQLITE_DONE) return tl::unexpected{error("cannot delete mail")};
+    return static_cast<std::size_t>(sqlite3_changes(db_));
+}
+
+Result<std::size_t> AccountStore::unread_mail(std::string_view name) {
+    const std::lock_guard lock{mutex_};
+    const ResetOnExit reset{unread_mail_};
+    bind_text(unread_mail_, 1, name_key(name));
+    if (sqlite3_step(unread_mail_) != SQLITE_ROW) return tl::unexpected{error("cannot count mail")};
+    return static_cast<std::size_t>(sqlite3_column_int64(unread_mail_, 0));
+}
+
+Result<std::vector<RoomTopic>> AccountStore::topics() {
+    const std::lock_guard lock{mutex_};
+    const ResetOnExit reset{topics_};
+    std::vector<RoomTopic> out;
+    int status = SQLITE_ROW;
+    while ((status = sqlite3_step(topics_)) == SQLITE_ROW) {
+        out.push_back(RoomTopic{.room = column_text(topics_, 0),
+                                .text = column_text(topics_, 1),
+                                .by = column_text(topics_, 2),
+                                .set_at = sqlite3_column_int64(topics_, 3)});
+    }
+    if (status != SQLITE_DONE) return tl::unexpected{error("cannot read the topics")};
+    return out;
+}
+
+Result<void> AccountStore::put_topic(const RoomTopic& topic) {
+    const std::lock_guard lock{mutex_};
+    auto* statement = topic.text.empty() ? remove_topic_ : put_topic_;
+    const ResetOnExit reset{statement};
+    bind_text(statement, 1, name_key(topic.room));
+    if (!topic.text.empty()) {
+        bind_text(statement, 2, topic.room);
+        bind_text(statement, 3, topic.text);
+        bind_text(statement, 4, topic.by);
+        sqlite3_bind_int64(statement, 5, topic.set_at);
+    }
+    if (sqlite3_step(statement) != SQLITE_DONE) return tl::unexpected{error("cannot store a topic")};
+    return {};
 }
 
 }  // namespace natter

@@ -1,6 +1,8 @@
 // The durable record of accounts (name → argon2id hash, when registered,
-// when last used, whether an operator approved it) and bans, in one SQLite
-// file, with the schema upgraded step by step from any earlier version. Knows nothing of sessions, rooms or the event loop. Every
+// when last used, whether an operator approved it, how long it was online),
+// what belongs to them (settings, mail), bans and the permanent rooms'
+// topics, in one SQLite file, with the schema upgraded step by step from any
+// earlier version. Knows nothing of sessions, rooms or the event loop. Every
 // method is safe to call from any thread (one connection behind a mutex), and
 // every method may wait for the disk: call them from Background work, except
 // at start-up before the loop runs.
@@ -15,6 +17,7 @@
 #include <vector>
 
 #include "src/error.hpp"
+#include "src/room_topic.hpp"
 
 struct sqlite3;
 struct sqlite3_stmt;
@@ -52,7 +55,7 @@ class AccountStore {
 public:
     // The schema this build writes. A database with a newer one is refused;
     // an older one is upgraded, one step per version, in one transaction.
-    static constexpr int schema_version = 3;
+    static constexpr int schema_version = 4;
 
     // Opens (creating the file, its directory and the schema on first use)
     // the database at `path`, in WAL mode with synchronous=FULL.
@@ -105,6 +108,54 @@ public:
     // Sets one (an empty value removes it); false if there is no such account.
     [[nodiscard]] Result<bool> put_setting(std::string_view name, std::string_view key, std::string_view value);
 
+    // What `examine` and `seen` show of an account whose owner is away;
+    // times in Unix seconds (last_seen 0: not logged out since it was kept).
+    struct Card {
+        std::string name;
+        std::int64_t created = 0;
+        std::int64_t last_login = 0;
+        std::int64_t last_seen = 0;    // the end of its latest session
+        std::int64_t time_online = 0;  // seconds
+        bool approved = true;
+        Settings settings;
+    };
+    [[nodiscard]] Result<std::optional<Card>> card(std::string_view name);
+    // Sessions that ended: each account's last_seen moves on to `at` and its
+    // time online grows by `seconds_online`; all in one transaction.
+    struct Logout {
+        std::string name;
+        std::int64_t at = 0;
+        std::int64_t seconds_online = 0;
+    };
+    [[nodiscard]] Result<void> record_logouts(const std::vector<Logout>& logouts);
+
+    // Mail kept for an account until its owner deletes it, oldest first.
+    struct Mail {
+        std::int64_t id = 0;
+        std::string sender;
+        std::int64_t sent = 0;  // Unix seconds
+        std::string body;
+        bool unread = true;
+    };
+    enum class MailDrop { stored, mailbox_full, no_account };
+    // Leaves `body` from `sender` for the account `to` unless it already
+    // holds `mailbox_max` messages.
+    [[nodiscard]] Result<MailDrop> put_mail(std::string_view to, std::string_view sender, std::string_view body,
+                                            std::int64_t sent, std::size_t mailbox_max);
+    [[nodiscard]] Result<std::vector<Mail>> mail(std::string_view name);
+    // The message at `index` (0: the oldest), marked read; nullopt if none.
+    [[nodiscard]] Result<std::optional<Mail>> read_mail(std::string_view name, std::size_t index);
+    // False if there was no message at `index`.
+    [[nodiscard]] Result<bool> delete_mail(std::string_view name, std::size_t index);
+    // How many were deleted.
+    [[nodiscard]] Result<std::size_t> delete_all_mail(std::string_view name);
+    [[nodiscard]] Result<std::size_t> unread_mail(std::string_view name);
+
+    // The permanent rooms' topics, by room name; put_topic with an empty
+    // text removes a room's.
+    [[nodiscard]] Result<std::vector<RoomTopic>> topics();
+    [[nodiscard]] Result<void> put_topic(const RoomTopic& topic);
+
 private:
     explicit AccountStore(sqlite3* db) : db_{db} {}
     [[nodiscard]] Result<void> prepare_statements();
@@ -135,6 +186,18 @@ private:
     sqlite3_stmt* put_setting_ = nullptr;
     sqlite3_stmt* remove_setting_ = nullptr;
     sqlite3_stmt* version_ = nullptr;
+    sqlite3_stmt* card_ = nullptr;
+    sqlite3_stmt* record_logout_ = nullptr;
+    sqlite3_stmt* put_mail_ = nullptr;
+    sqlite3_stmt* mail_ = nullptr;
+    sqlite3_stmt* mail_at_ = nullptr;
+    sqlite3_stmt* mark_read_ = nullptr;
+    sqlite3_stmt* delete_mail_ = nullptr;
+    sqlite3_stmt* delete_all_mail_ = nullptr;
+    sqlite3_stmt* unread_mail_ = nullptr;
+    sqlite3_stmt* topics_ = nullptr;
+    sqlite3_stmt* put_topic_ = nullptr;
+    sqlite3_stmt* remove_topic_ = nullptr;
 };
 
 }  // namespace natter

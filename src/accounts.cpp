@@ -33,6 +33,30 @@ Background& background_of(World& world) {
     return *world.background();
 }
 
+// Runs `work` (store calls) on a worker thread and hands its result to
+// `done` on the loop thread.
+template <class T, class Work>
+void on_worker(World& world, Work work, std::function<void(Result<T>)> done) {
+    auto outcome = empty_outcome<T>();
+    background_of(world).run([work = std::move(work), outcome] { *outcome = work(); },
+                             [outcome, done = std::move(done)] { done(std::move(*outcome)); });
+}
+
+// Whether the `ignore` setting (name keys separated by spaces) holds `key`.
+bool ignore_setting_has(const AccountStore::Settings& settings, std::string_view key) {
+    for (const auto& [setting, value] : settings) {
+        if (setting != "ignore") continue;
+        std::string_view rest{value};
+        while (!rest.empty()) {
+            const auto space = rest.find(' ');
+            if (rest.substr(0, space) == key) return true;
+            if (space == std::string_view::npos) break;
+            rest.remove_prefix(space + 1);
+        }
+    }
+    return false;
+}
+
 constexpr std::int64_t seconds_per_day = 86400;
 constexpr auto expiry_interval = std::chrono::hours{24};
 
@@ -98,8 +122,11 @@ Result<void> Accounts::open(const std::string& path) {
         registered_.insert(name_key(account.name));
         if (!account.approved) requests_.insert(name_key(account.name));
     }
+    auto topics = (*store)->topics();
+    if (!topics) return tl::unexpected{topics.error()};
     bans_.replace_all(std::move(*bans));
     store_ = std::move(*store);
+    world_.restore_topics(std::move(*topics));
     const auto& config = world_.config().accounts;
     spdlog::info("password hashing: {} at once, {} MiB each ([accounts] hashing_memory_mb = {}), {} may wait",
                  hashing_workers(), password_hash_memory() >> 20, config.hashing_memory_mb, config.hashing_queue);
@@ -218,16 +245,20 @@ bool Accounts::check_password(std::uint64_t session, std::string name, std::stri
                 if (!account) {
                     *outcome = tl::unexpected{account.error()};
                 } else if (!*account) {
-                    *outcome = Checked{.outcome = Check::no_account, .name = {}, .approved = true, .settings = {}};
+                    *outcome = Checked{.outcome = Check::no_account};
                 } else if (verify_password((*account)->hash, secret->text())) {
-                    // The settings come with the answer: one trip to the disk.
+                    // The settings and the count of new mail come with the
+                    // answer: one trip to the disk.
                     auto settings = store->settings(name);
-                    *outcome = Checked{.outcome = Check::right, .name = (*account)->name,
+                    auto unread = store->unread_mail(name);
+                    *outcome = Checked{.outcome = Check::right,
+                                       .name = (*account)->name,
                                        .approved = (*account)->approved,
-                                       .settings = settings ? std::move(*settings) : AccountStore::Settings{}};
+                                       .settings = settings ? std::move(*settings) : AccountStore::Settings{},
+                                       .unread_mail = unread ? *unread : 0};
                     *recorded = store->record_login(name, now);
                 } else {
-                    *outcome = Checked{.outcome = Check::wrong, .name = {}, .approved = true, .settings = {}};
+                    *outcome = Checked{.outcome = Check::wrong};
                 }
             },
         .done =
@@ -255,6 +286,123 @@ void Accounts::save_setting(std::string name, std::string key, std::string value
         [name, key, stored] {
             if (!*stored) spdlog::warn("setting {} of {} could not be stored: {}", key, name, stored->error().message);
         });
+}
+
+void Accounts::record_logout(std::string name, std::int64_t seconds_online) {
+    if (!store_ || world_.background() == nullptr) return;
+    logouts_.push_back({.name = std::move(name), .at = wall_unix(), .seconds_online = seconds_online});
+    write_logouts();
+}
+
+void Accounts::write_logouts() {
+    if (writing_logouts_ || logouts_.empty()) return;
+    writing_logouts_ = true;
+    auto batch = std::make_shared<std::vector<AccountStore::Logout>>(std::move(logouts_));
+    logouts_.clear();
+    auto stored = empty_outcome<void>();
+    world_.background()->run([store = store_.get(), batch, stored] { *stored = store->record_logouts(*batch); },
+                             [this, batch, stored] {
+                                 writing_logouts_ = false;
+                                 if (!*stored) {
+                                     spdlog::warn("the last-seen times of {} sessions could not be stored: {}",
+                                                  batch->size(), stored->error().message);
+                                 }
+                                 if (world_.background() != nullptr) write_logouts();
+                             });
+}
+
+void Accounts::card(std::string name, std::function<void(Result<std::optional<AccountStore::Card>>)> done) {
+    if (!store_) {
+        done(std::optional<AccountStore::Card>{});
+        return;
+    }
+    on_worker<std::optional<AccountStore::Card>>(
+        world_, [store = store_.get(), name = std::move(name)] { return store->card(name); }, std::move(done));
+}
+
+void Accounts::send_mail(std::string from, std::string to, std::string body,
+                         std::function<void(Result<MailSent>)> done) {
+    if (!store_) {
+        done(fail("no account database"));
+        return;
+    }
+    on_worker<MailSent>(
+        world_,
+        [store = store_.get(), from = std::move(from), to = std::move(to), body = std::move(body),
+         max = world_.config().accounts.mailbox_max, now = wall_unix()]() -> Result<MailSent> {
+            // The receiver's ignore list as stored: they may be offline.
+            auto settings = store->settings(to);
+            if (!settings) return tl::unexpected{settings.error()};
+            if (ignore_setting_has(*settings, name_key(from))) {
+                auto account = store->find(to);
+                if (!account) return tl::unexpected{account.error()};
+                return *account ? MailSent::stored : MailSent::no_account;
+            }
+            return store->put_mail(to, from, body, now, max).map([](AccountStore::MailDrop drop) {
+                switch (drop) {
+                case AccountStore::MailDrop::stored:
+                    return MailSent::stored;
+                case AccountStore::MailDrop::mailbox_full:
+                    return MailSent::mailbox_full;
+                case AccountStore::MailDrop::no_account:
+                    break;
+                }
+                return MailSent::no_account;
+            });
+        },
+        std::move(done));
+}
+
+void Accounts::mail(std::string name, std::function<void(Result<std::vector<AccountStore::Mail>>)> done) {
+    if (!store_) {
+        done(fail("no account database"));
+        return;
+    }
+    on_worker<std::vector<AccountStore::Mail>>(
+        world_, [store = store_.get(), name = std::move(name)] { return store->mail(name); }, std::move(done));
+}
+
+void Accounts::read_mail(std::string name, std::size_t index,
+                         std::function<void(Result<std::optional<AccountStore::Mail>>)> done) {
+    if (!store_) {
+        done(fail("no account database"));
+        return;
+    }
+    on_worker<std::optional<AccountStore::Mail>>(
+        world_, [store = store_.get(), name = std::move(name), index] { return store->read_mail(name, index); },
+        std::move(done));
+}
+
+void Accounts::delete_mail(std::string name, std::size_t index, std::function<void(Result<bool>)> done) {
+    if (!store_) {
+        done(fail("no account database"));
+        return;
+    }
+    on_worker<bool>(
+        world_, [store = store_.get(), name = std::move(name), index] { return store->delete_mail(name, index); },
+        std::move(done));
+}
+
+void Accounts::delete_all_mail(std::string name, std::function<void(Result<std::size_t>)> done) {
+    if (!store_) {
+        done(fail("no account database"));
+        return;
+    }
+    on_worker<std::size_t>(
+        world_, [store = store_.get(), name = std::move(name)] { return store->delete_all_mail(name); },
+        std::move(done));
+}
+
+void Accounts::save_topic(RoomTopic topic) {
+    if (!store_ || world_.background() == nullptr) return;
+    auto stored = empty_outcome<void>();
+    world_.background()->run([store = store_.get(), topic, stored] { *stored = store->put_topic(topic); },
+                             [room = topic.room, stored] {
+                                 if (!*stored) {
+                                     spdlog::warn("the topic of {} could not be stored: {}", room,
+                                                  stored->error().message);
+                                 }
+                             });
 }
 
 bool Accounts::create(std::uint64_t session, NewAccount account, std::string& password,

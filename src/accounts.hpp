@@ -79,9 +79,10 @@ public:
     enum class Check { right, wrong, no_account };
     struct Checked {
         Check outcome = Check::wrong;
-        std::string name;  // as registered, when right
+        std::string name{};  // as registered, when right
         bool approved = true;  // false: right, but a request still waiting
-        AccountStore::Settings settings;  // the account's, when right
+        AccountStore::Settings settings{};  // the account's, when right
+        std::size_t unread_mail = 0;  // when right: how many of its messages are new
     };
     [[nodiscard]] bool check_password(std::uint64_t session, std::string name, std::string& password,
                                       std::function<void(Result<Checked>)> done);
@@ -102,6 +103,31 @@ public:
     // Stores one of a registered name's settings (an empty value removes
     // it), on a worker thread; a failure is logged.
     void save_setting(std::string name, std::string key, std::string value);
+
+    // A registered user's session ended after `seconds_online`: their last
+    // seen time and total time online are stored. Sessions that end while
+    // a write is under way go together in the next one (a shutdown ends
+    // thousands at once), so this costs one transaction per batch.
+    void record_logout(std::string name, std::int64_t seconds_online);
+
+    // --- reading and changing what belongs to an account, on a worker
+    // thread, `done` on the loop thread (the asking session may have gone).
+    // `done` gets nullopt for a name with no account.
+    void card(std::string name, std::function<void(Result<std::optional<AccountStore::Card>>)> done);
+    enum class MailSent { stored, mailbox_full, no_account };
+    // Mail from `from` (registered) to the account `to`, at most [accounts]
+    // mailbox_max kept. Mail to someone who ignores the sender is dropped
+    // and reported as stored, as an ignored tell is.
+    void send_mail(std::string from, std::string to, std::string body, std::function<void(Result<MailSent>)> done);
+    void mail(std::string name, std::function<void(Result<std::vector<AccountStore::Mail>>)> done);
+    void read_mail(std::string name, std::size_t index,
+                   std::function<void(Result<std::optional<AccountStore::Mail>>)> done);
+    void delete_mail(std::string name, std::size_t index, std::function<void(Result<bool>)> done);
+    void delete_all_mail(std::string name, std::function<void(Result<std::size_t>)> done);
+
+    // Stores a permanent room's topic (an empty text removes it), on a
+    // worker thread; a failure is logged.
+    void save_topic(RoomTopic topic);
 
     // --- the operators' tools: database work on a worker thread, `done`
     // on the loop thread, the names in memory changed once it is stored.
@@ -128,6 +154,8 @@ private:
     [[nodiscard]] std::function<bool()> wanted_by(std::uint64_t session) const;
     [[nodiscard]] std::vector<std::string> never_expiring() const;
     void forget_names(const std::vector<std::string>& names);
+    // Writes the logouts recorded since the last write, if none is under way.
+    void write_logouts();
 
     World& world_;
     std::unique_ptr<AccountStore> store_;
@@ -139,6 +167,8 @@ private:
     HashingQueue hashing_;
     std::chrono::system_clock::time_point next_expiry_{};
     bool expiring_ = false;  // a sweep is running on a worker thread
+    std::vector<AccountStore::Logout> logouts_;  // waiting for the next write
+    bool writing_logouts_ = false;               // a write is under way
 };
 
 }  // namespace natter

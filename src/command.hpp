@@ -41,6 +41,7 @@ struct CommandSpec {
     std::string_view shortcuts{};           // leading characters that mean this verb, e.g. "'\""
     bool exact_only = false;                // never matched by a prefix (`sh` must not mean shutdown)
     bool operators_only = false;            // refused to others by Room::dispatch; `help` lists it to operators only
+    bool keeps_away = false;                // typing it does not end being away (`who`, `look`, `help`)
 };
 
 }  // namespace natter

@@ -217,12 +217,27 @@ const std::vector<Key>& keys() {
         {"limits", "flood_burst", uint_key(&Config::limits, &Config::Limits::flood_burst, 1, 1'000'000)},
         {"limits", "flood_per_second",
          uint_key(&Config::limits, &Config::Limits::flood_per_second, 0, 1'000'000)},
+        {"limits", "auto_away_s", uint_key(&Config::limits, &Config::Limits::auto_away_s, 0, 30 * 86400)},
         {"rooms", "permanent",
          [](const toml::node& n, Config& c) { return read_names(n, c.rooms.permanent, false); }},
         {"rooms", "create_on_join", bool_key(&Config::rooms, &Config::Rooms::create_on_join)},
         {"rooms", "history_lines", uint_key(&Config::rooms, &Config::Rooms::history_lines, 0, 10000)},
         {"rooms", "announce_max_members",
          uint_key(&Config::rooms, &Config::Rooms::announce_max_members, 0, 10'000'000)},
+        {"rooms", "allow_shout", bool_key(&Config::rooms, &Config::Rooms::allow_shout)},
+        {"rooms", "topic_by",
+         [](const toml::node& n, Config& c) -> std::optional<std::string> {
+             std::string s;
+             if (auto why = read_string(n, s)) return why;
+             if (s == "operators") {
+                 c.rooms.topic_by = Config::Rooms::TopicBy::operators;
+             } else if (s == "members") {
+                 c.rooms.topic_by = Config::Rooms::TopicBy::members;
+             } else {
+                 return "must be \"operators\" or \"members\"";
+             }
+             return std::nullopt;
+         }},
         {"accounts", "database",
          [](const toml::node& n, Config& c) -> std::optional<std::string> {
              std::string s;
@@ -247,6 +262,7 @@ const std::vector<Key>& keys() {
         {"accounts", "approval", bool_key(&Config::accounts, &Config::Accounts::approval)},
         {"accounts", "require_tls_for_passwords",
          bool_key(&Config::accounts, &Config::Accounts::require_tls_for_passwords)},
+        {"accounts", "mailbox_max", uint_key(&Config::accounts, &Config::Accounts::mailbox_max, 1, 10000)},
         {"operators", "names",
          [](const toml::node& n, Config& c) { return read_names(n, c.operators.names, true); }},
         {"telnet", "mccp", bool_key(&Config::telnet, &Config::Telnet::mccp)},

@@ -46,6 +46,9 @@ struct Config {
         std::uint32_t stall_timeout_s = 10;
         std::uint32_t flood_burst = 20;
         std::uint32_t flood_per_second = 5;  // 0 = no flood control
+        // A user idle this long is marked away (before idle_timeout_s ends
+        // the session); 0 = never.
+        std::uint32_t auto_away_s = 900;
     } limits;
 
     struct Rooms {
@@ -53,6 +56,10 @@ struct Config {
         bool create_on_join = true;
         std::uint32_t history_lines = 50;
         std::uint32_t announce_max_members = 1000;
+        bool allow_shout = true;  // `shout` reaches everyone logged in
+        // Who may set the topic of a permanent room (anyone in a created one).
+        enum class TopicBy { operators, members };
+        TopicBy topic_by = TopicBy::operators;
     } rooms;
 
     struct Accounts {
@@ -72,6 +79,7 @@ struct Config {
         // Passwords (register, password, logging in to a registered name)
         // only over TLS; plain connections are pointed at a TLS port.
         bool require_tls_for_passwords = false;
+        std::uint32_t mailbox_max = 50;       // messages kept for one account
     } accounts;
 
     struct Operators {

@@ -28,6 +28,12 @@ enum class EventKind : std::uint8_t {
     room_state,  // the receiver entered room, where people are
     players,     // who is logged in (people, each in rooms[i]), asked for by the client
     goodbye,     // the connection is about to close: text says why
+    shout,       // actor shouted text to everyone logged in
+    shout_emote, // actor did text, shown to everyone logged in
+    away,        // actor in room is away: text is their message; detail "idle" when marked for idling
+    back,        // actor in room is back
+    topic,       // actor set room's topic to text (empty: cleared it)
+    mail_notice, // to the receiver: actor left them mail
 };
 
 struct Event {

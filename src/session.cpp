@@ -343,6 +343,12 @@ bool Session::ignores_listed(const Session& other) const {
     return std::find(ignored.begin(), ignored.end(), key) != ignored.end();
 }
 
+bool Session::ignores_name(std::string_view name) const {
+    if (!extras_ || extras_->ignored.empty()) return false;
+    const auto key = name_key(name);
+    return std::find(extras_->ignored.begin(), extras_->ignored.end(), key) != extras_->ignored.end();
+}
+
 bool Session::ignore(std::string_view name) {
     auto key = name_key(name);
     auto& ignored = extras().ignored;
@@ -366,6 +372,12 @@ const std::vector<std::string> no_names;
 const std::string& Session::close_reason() const { return extras_ ? extras_->close_reason : no_text; }
 const std::string& Session::reply_to() const { return extras_ ? extras_->reply_to : no_text; }
 const std::vector<std::string>& Session::ignored() const { return extras_ ? extras_->ignored : no_names; }
+
+UserInfo& Session::info_for_update() {
+    auto& info = extras().info;
+    if (!info) info = std::make_unique<UserInfo>();
+    return *info;
+}
 
 }  // namespace natter
 

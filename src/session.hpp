@@ -24,6 +24,7 @@
 #include "src/render/variant.hpp"
 #include "src/telnet.hpp"
 #include "src/telnet_negotiation.hpp"
+#include "src/user_info.hpp"
 
 namespace natter {
 
@@ -133,9 +134,17 @@ public:
     [[nodiscard]] bool ignores(const Session& other) const {
         return extras_ && !extras_->ignored.empty() && ignores_listed(other);
     }
+    [[nodiscard]] bool ignores_name(std::string_view name) const;  // the same for a name, any case
     bool ignore(std::string_view name);    // false if already ignored
     bool unignore(std::string_view name);  // false if not ignored
     [[nodiscard]] const std::vector<std::string>& ignored() const;
+
+    // What the user shows of themselves (description, profile, away), or
+    // nullptr while they have set nothing.
+    [[nodiscard]] const UserInfo* info() const { return extras_ ? extras_->info.get() : nullptr; }
+    // The info, made on first use.
+    [[nodiscard]] UserInfo& info_for_update();
+    [[nodiscard]] bool away() const { return extras_ && extras_->info && extras_->info->away; }
 
     // Rendered output not yet handed on (tests read it here).
     [[nodiscard]] std::string& outbox() { return outbox_; }
@@ -221,6 +230,7 @@ private:
         SecretHandler secret_handler;
         // Lines typed while a password check runs; rare and few.
         std::vector<std::string> held_lines;  // may hold a password: wiped after use
+        std::unique_ptr<UserInfo> info;       // made when the user sets something
     };
     Extras& extras();
     std::unique_ptr<Extras> extras_;

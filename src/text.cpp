@@ -62,4 +62,13 @@ std::string ascii_lower(std::string_view text) {
     return out;
 }
 
+std::string_view cut_characters(std::string_view text, std::size_t max_characters) {
+    std::size_t seen = 0;
+    for (std::size_t i = 0; i < text.size(); ++i) {
+        // A code point starts at every byte that is not a continuation byte.
+        if ((static_cast<unsigned char>(text[i]) & 0xC0) != 0x80 && seen++ == max_characters) return text.substr(0, i);
+    }
+    return text;
+}
+
 }  // namespace natter

@@ -19,4 +19,8 @@ namespace natter {
 // ASCII lower case; verbs and names compare through it.
 [[nodiscard]] std::string ascii_lower(std::string_view text);
 
+// The first `max_characters` code points of UTF-8 `text` (all of it if
+// shorter), never splitting one: how user texts with a length limit are cut.
+[[nodiscard]] std::string_view cut_characters(std::string_view text, std::size_t max_characters);
+
 }  // namespace natter

@@ -48,7 +48,9 @@ void World::apply_limits() {
 
 void World::ensure_permanent_rooms() {
     for (const auto& name : config_.rooms.permanent) {
-        if (find_room(name) == nullptr) chat_rooms_.push_back(std::make_unique<ChatRoom>(*this, name));
+        if (find_room(name) != nullptr) continue;
+        chat_rooms_.push_back(std::make_unique<ChatRoom>(*this, name));
+        restore_topic(*chat_rooms_.back());
     }
     // `rooms` lists permanent rooms in config order, then created ones; a
     // reload may have made a created room permanent, or the reverse.
@@ -101,6 +103,27 @@ void World::announce_channels() {
     }
 }
 
+void World::restore_topic(Room& room) {
+    const auto key = name_key(room.name());
+    for (const auto& topic : saved_topics_) {
+        if (name_key(topic.room) == key) as_chat_room(room).restore_topic(topic);
+    }
+}
+
+void World::restore_topics(std::vector<RoomTopic> topics) {
+    saved_topics_ = std::move(topics);
+    for (auto& room : chat_rooms_) {
+        if (is_permanent(*room)) restore_topic(*room);
+    }
+}
+
+void World::keep_topic(RoomTopic topic) {
+    const auto key = name_key(topic.room);
+    std::erase_if(saved_topics_, [&](const RoomTopic& saved) { return name_key(saved.room) == key; });
+    if (!topic.text.empty()) saved_topics_.push_back(topic);
+    accounts_->save_topic(std::move(topic));
+}
+
 Room& World::main_room() {
     auto* room = find_room(config_.rooms.permanent.front());
     assert(room != nullptr);
@@ -131,6 +154,12 @@ void World::remove_user(Session& session) {
     if (it == users_by_key_.end() || it->second != &session) return;
     users_by_key_.erase(it);
     users_.erase(session.user_position_);
+    seen_.record(session.name(), wall_now());
+    // A registered user's last visit and time online outlive the run.
+    if (session.authenticated() && accounts_->is_registered(session.name())) {
+        const auto online = std::chrono::duration_cast<std::chrono::seconds>(now() - session.connected_at());
+        accounts_->record_logout(session.name(), online.count());
+    }
 }
 
 void World::attach(Session& session) {
@@ -210,27 +239,40 @@ void World::enforce_timeouts() {
             now - session->connected_at() >= seconds{limits.login_timeout_s}) {
             session->send("You did not log in in time. Goodbye.");
             session->disconnect("login timeout");
-        } else if (kind == RoomKind::chat && limits.idle_timeout_s > 0) {
-            const seconds limit{limits.idle_timeout_s};
-            // Warn a minute ahead, or halfway for short limits.
-            const seconds warn_before = std::min<seconds>(seconds{60}, limit / 2);
-            const auto idle = now - session->last_input();
-            if (idle >= limit) {
-                session->send("You were idle for too long. Goodbye.");
-                session->disconnect("idle timeout");
-            } else if (idle >= limit - warn_before && !session->idle_warned()) {
-                session->set_idle_warned();
-                session->send(fmt::format("You have been idle a while; you will be disconnected in {} seconds "
-                                          "unless you type something.",
-                                          std::chrono::duration_cast<seconds>(limit - idle).count()));
-            }
+        } else if (kind == RoomKind::chat) {
+            enforce_idle(*session, now);
         }
     }
 }
 
-void World::broadcast_to_users(const Event& event) {
+void World::enforce_idle(Session& session, Clock::time_point now) {
+    using std::chrono::seconds;
+    const auto& limits = config_.limits;
+    const auto idle = now - session.last_input();
+    // Marked away first, when that comes before the idle timeout.
+    if (limits.auto_away_s > 0 && !session.away() && idle >= seconds{limits.auto_away_s} &&
+        (limits.idle_timeout_s == 0 || limits.auto_away_s < limits.idle_timeout_s)) {
+        as_chat_room(*session.room()).set_away(session, {}, true);
+    }
+    if (limits.idle_timeout_s == 0) return;
+    const seconds limit{limits.idle_timeout_s};
+    // Warn a minute ahead, or halfway for short limits.
+    const seconds warn_before = std::min<seconds>(seconds{60}, limit / 2);
+    if (idle >= limit) {
+        session.send("You were idle for too long. Goodbye.");
+        session.disconnect("idle timeout");
+    } else if (idle >= limit - warn_before && !session.idle_warned()) {
+        session.set_idle_warned();
+        session.send(fmt::format("You have been idle a while; you will be disconnected in {} seconds "
+                                 "unless you type something.",
+                                 std::chrono::duration_cast<seconds>(limit - idle).count()));
+    }
+}
+
+void World::broadcast_to_users(const Event& event, const Session* speaker) {
     RenderCache cache{event};
     for (auto* user : users_) {
+        if (speaker != nullptr && user->ignores(*speaker)) continue;
         const auto& bytes = cache.bytes_for(user->variant(), user->variant_key());
         if (!bytes.empty()) user->send_raw(bytes);
     }

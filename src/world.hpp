@@ -18,6 +18,8 @@
 #include "src/config.hpp"
 #include "src/event.hpp"
 #include "src/output_pacer.hpp"
+#include "src/room_topic.hpp"
+#include "src/seen_log.hpp"
 
 namespace natter {
 
@@ -65,6 +67,15 @@ public:
     void add_user(Session& session);     // the name must be free
     void remove_user(Session& session);  // no-op if not logged in
     [[nodiscard]] const std::list<Session*>& users() const { return users_; }  // login order
+    // When names that have left were last here, this run.
+    [[nodiscard]] const SeenLog& seen() const { return seen_; }
+
+    // --- topics of permanent rooms, as the account store keeps them
+    // Gives the rooms their stored topics (Accounts::open, at start-up);
+    // a room made permanent by a later reload gets its topic too.
+    void restore_topics(std::vector<RoomTopic> topics);
+    // A permanent room's topic changed: kept for a restart.
+    void keep_topic(RoomTopic topic);
 
     // --- every session, logged in or not
     [[nodiscard]] const std::list<Session*>& sessions() const { return sessions_; }
@@ -101,10 +112,11 @@ public:
     [[nodiscard]] std::uint64_t broadcasts() const { return broadcasts_; }
     [[nodiscard]] std::uint64_t renders() const { return renders_; }
 
-    // Sends `event` to every logged-in user (an announcement), or to every
-    // session that is not closing (a server notice), rendered once per
-    // variant among them.
-    void broadcast_to_users(const Event& event);
+    // Sends `event` to every logged-in user (an announcement, a shout), or
+    // to every session that is not closing (a server notice), rendered once
+    // per variant among them; users who ignore `speaker` (when given) are
+    // skipped.
+    void broadcast_to_users(const Event& event, const Session* speaker = nullptr);
     void broadcast_to_sessions(const Event& event);
 
     // An operator's `shutdown`: the network layer polls this once per loop
@@ -159,8 +171,8 @@ public:
     void settle();
 
     // Closes sessions that never logged in, or went idle, past the configured
-    // limits, warning idle users first, and lets accounts expire when due.
-    // Call about once a second.
+    // limits, warning idle users first (and marking them away before that),
+    // and lets accounts expire when due. Call about once a second.
     void enforce_timeouts();
 
     // Every session gets `notice`, then is disconnected without leave notices.
@@ -178,6 +190,10 @@ private:
     void sweep_rooms();
     // Tells the clients that show structure which rooms there are now.
     void announce_channels();
+    // The stored topic of the permanent room `room`, if there is one.
+    void restore_topic(Room& room);
+    // Marks an idle user away, warns them, or closes their session.
+    void enforce_idle(Session& session, Clock::time_point now);
 
     Config config_;
     std::function<Clock::time_point()> clock_ = [] { return Clock::now(); };
@@ -189,6 +205,8 @@ private:
     std::list<Session*> sessions_;
     std::list<Session*> users_;
     std::unordered_map<std::string, Session*> users_by_key_;
+    SeenLog seen_;
+    std::vector<RoomTopic> saved_topics_;  // as stored; permanent rooms' topics
     std::vector<Session*> pending_;
     std::vector<Session*> flushing_;  // reused between flushes
     std::vector<std::pair<Session*, std::string>> doomed_;

@@ -104,6 +104,8 @@ function handle(m) {
       break;
     case 'tell':
     case 'announce':
+    case 'shout':
+    case 'shout_emote':
       namedLine(m.from, m.text, m.type);
       break;
     case 'entered':

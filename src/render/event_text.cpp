@@ -22,21 +22,26 @@ std::uint32_t name_hash(std::string_view name) {
 }
 
 // Colours for whole kinds of line, per depth: notices of arrivals and
-// departures, tells, announcements and server notices.
+// departures (and of coming back and going away), tells (and mail),
+// announcements, server notices, shouts and topics.
 struct Palette {
     std::string_view arrival;
     std::string_view departure;
     std::string_view tell;
     std::string_view announce;
     std::string_view notice;
+    std::string_view shout;
+    std::string_view topic;
 };
 
 const Palette& palette(ColourDepth colour) {
-    static const Palette ansi16{"\x1b[32m", "\x1b[33m", "\x1b[35m", "\x1b[1;33m", "\x1b[1;31m"};
+    static const Palette ansi16{"\x1b[32m", "\x1b[33m", "\x1b[35m", "\x1b[1;33m", "\x1b[1;31m", "\x1b[1;36m",
+                                "\x1b[36m"};
     static const Palette ansi256{"\x1b[38;5;114m", "\x1b[38;5;180m", "\x1b[38;5;176m", "\x1b[1;38;5;220m",
-                                 "\x1b[1;38;5;203m"};
+                                 "\x1b[1;38;5;203m", "\x1b[1;38;5;81m", "\x1b[38;5;116m"};
     static const Palette truecolor{"\x1b[38;2;134;194;120m", "\x1b[38;2;214;170;120m", "\x1b[38;2;206;140;214m",
-                                   "\x1b[1;38;2;250;200;60m", "\x1b[1;38;2;240;90;80m"};
+                                   "\x1b[1;38;2;250;200;60m", "\x1b[1;38;2;240;90;80m", "\x1b[1;38;2;90;200;250m",
+                                   "\x1b[38;2;130;200;200m"};
     switch (colour) {
     case ColourDepth::ansi256:
         return ansi256;
@@ -49,6 +54,30 @@ const Palette& palette(ColourDepth colour) {
 
 void coloured(std::string& out, std::string_view colour, std::string_view text) {
     out.append(colour).append(text).append(reset);
+}
+
+// The words of the talker's own notices, shared by the plain and the
+// coloured renderings (which colour them whole).
+void away_words(const Event& e, std::string& out) {
+    out.append(e.actor).append(" is away");
+    if (!e.detail.empty()) out.append(" (").append(e.detail).append(")");
+    if (e.text.empty()) {
+        out.append(".");
+    } else {
+        out.append(": ").append(e.text);
+    }
+}
+
+void topic_words(const Event& e, std::string& out) {
+    if (e.text.empty()) {
+        out.append(e.actor).append(" clears the topic.");
+    } else {
+        out.append(e.actor).append(" sets the topic: ").append(e.text);
+    }
+}
+
+void mail_words(const Event& e, std::string& out) {
+    out.append("You have new mail from ").append(e.actor).append("; type \"mail\" to read it.");
 }
 
 }  // namespace
@@ -127,6 +156,24 @@ bool append_event_text(const Event& e, ColourDepth colour, std::string& out) {
         case EventKind::prompt:
             out.append(e.text);
             return true;
+        case EventKind::shout:
+            out.append(e.actor).append(" shouts: ").append(e.text);
+            return true;
+        case EventKind::shout_emote:
+            out.append("! ").append(e.actor).append(" ").append(e.text);
+            return true;
+        case EventKind::away:
+            away_words(e, out);
+            return true;
+        case EventKind::back:
+            out.append(e.actor).append(" is back.");
+            return true;
+        case EventKind::topic:
+            topic_words(e, out);
+            return true;
+        case EventKind::mail_notice:
+            mail_words(e, out);
+            return true;
         default:
             return false;
         }
@@ -170,6 +217,36 @@ bool append_event_text(const Event& e, ColourDepth colour, std::string& out) {
     case EventKind::prompt:
         out.append(e.text);
         return true;
+    case EventKind::shout:
+        name(e.actor);
+        out.append(p.shout).append(" shouts:").append(reset).append(" ").append(e.text);
+        return true;
+    case EventKind::shout_emote:
+        out.append(p.shout).append("!").append(reset).append(" ");
+        name(e.actor);
+        out.append(" ").append(e.text);
+        return true;
+    case EventKind::away: {
+        std::string words;
+        away_words(e, words);
+        coloured(out, p.departure, words);
+        return true;
+    }
+    case EventKind::back:
+        coloured(out, p.arrival, std::string{e.actor} + " is back.");
+        return true;
+    case EventKind::topic: {
+        std::string words;
+        topic_words(e, words);
+        coloured(out, p.topic, words);
+        return true;
+    }
+    case EventKind::mail_notice: {
+        std::string words;
+        mail_words(e, words);
+        coloured(out, p.tell, words);
+        return true;
+    }
     default:
         return false;
     }

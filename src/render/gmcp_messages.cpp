@@ -81,6 +81,14 @@ void append_gmcp(const Event& e, const Variant& v, std::string_view line, std::s
     case EventKind::announce:
         if (v.gmcp_comm) channel_text("announce", e.actor, line, out);
         break;
+    case EventKind::shout:
+    case EventKind::shout_emote:
+        if (v.gmcp_comm) channel_text("shout", e.actor, line, out);
+        break;
+    case EventKind::topic:
+        // Said in the room, like a say: a client's room tab shows it.
+        if (v.gmcp_comm) channel_text(e.room, e.actor, line, out);
+        break;
     case EventKind::entered:
         if (v.gmcp_room) append_gmcp_message("Room.AddPlayer", dump(player(e.actor)), out);
         break;
@@ -98,6 +106,7 @@ void append_gmcp(const Event& e, const Variant& v, std::string_view line, std::s
                                     {"command", "join " + std::string{room}}});
         }
         channels.push_back(Json{{"name", "tell"}, {"caption", "private messages"}, {"command", "tell"}});
+        channels.push_back(Json{{"name", "shout"}, {"caption", "shouts to everyone"}, {"command", "shout"}});
         channels.push_back(Json{{"name", "announce"}, {"caption", "announcements"}, {"command", "announce"}});
         paged("Comm.Channel.List", {}, channels, out);
         break;

@@ -45,6 +45,18 @@ std::string_view type_name(EventKind kind) {
         return "who";
     case EventKind::goodbye:
         return "goodbye";
+    case EventKind::shout:
+        return "shout";
+    case EventKind::shout_emote:
+        return "shout_emote";
+    case EventKind::away:
+        return "away";
+    case EventKind::back:
+        return "back";
+    case EventKind::topic:
+        return "topic";
+    case EventKind::mail_notice:
+        return "mail";
     }
     return "system";
 }
@@ -105,6 +117,30 @@ void append_event_json(const Event& e, std::string_view text, std::string& out) 
     }
     case EventKind::goodbye:
         j["reason"] = e.text;
+        break;
+    case EventKind::shout:
+    case EventKind::shout_emote:
+        j["from"] = e.actor;
+        j["room"] = e.room;  // where the shouter is
+        j["message"] = e.text;
+        break;
+    case EventKind::away:
+        j["who"] = e.actor;
+        j["room"] = e.room;
+        j["message"] = e.text;
+        j["idle"] = !e.detail.empty();
+        break;
+    case EventKind::back:
+        j["who"] = e.actor;
+        j["room"] = e.room;
+        break;
+    case EventKind::topic:
+        j["from"] = e.actor;
+        j["room"] = e.room;
+        j["topic"] = e.text;
+        break;
+    case EventKind::mail_notice:
+        j["from"] = e.actor;
         break;
     default:
         break;

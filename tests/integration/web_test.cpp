@@ -192,6 +192,87 @@ TEST_CASE("Web over TCP: telnet and web users share rooms, says, who and tells")
     CHECK(alice.read_until([](std::string_view l) { return l.find("webby") != std::string_view::npos; }));
 }
 
+TEST_CASE("Web over TCP: shouts, away and back, topics and mail notices come as their own JSON types") {
+    constexpr Millis slow{10000};  // an argon2 hash under sanitizers on a busy machine
+    ServerProcess server{web_server()};
+    TcpClient alice = login_client(server.port(), "alice");
+    WsClient webby = web_login(server.listener_port("web"), "webby");
+
+    // A shout from another room, said and emoted.
+    REQUIRE(alice.send_line("join kitchen"));
+    REQUIRE(alice.read_until([](std::string_view l) { return l == "You are now in kitchen."; }));
+    REQUIRE(alice.send_line("shout hello all"));
+    const auto shout = expect_event(webby, "shout");
+    REQUIRE(shout);
+    CHECK((*shout)["from"] == "alice");
+    CHECK((*shout)["room"] == "kitchen");
+    CHECK((*shout)["message"] == "hello all");
+    CHECK((*shout)["text"] == "alice shouts: hello all");
+    CHECK((*shout).contains("at"));
+    REQUIRE(alice.send_line("shemote waves"));
+    const auto shemote = expect_event(webby, "shout_emote");
+    REQUIRE(shemote);
+    CHECK((*shemote)["message"] == "waves");
+    CHECK((*shemote)["text"] == "! alice waves");
+
+    // In one room: the web user sets the topic, alice goes away and comes back.
+    REQUIRE(webby.send_text("join kitchen"));
+    REQUIRE(alice.read_until([](std::string_view l) { return l == "webby has entered the room."; }));
+    REQUIRE(webby.send_text("topic tea at four"));
+    const auto topic = expect_event(webby, "topic");
+    REQUIRE(topic);
+    CHECK((*topic)["from"] == "webby");
+    CHECK((*topic)["room"] == "kitchen");
+    CHECK((*topic)["topic"] == "tea at four");
+    CHECK(alice.read_until([](std::string_view l) { return l == "webby sets the topic: tea at four"; }));
+    REQUIRE(alice.send_line("away lunch"));
+    const auto away = expect_event(webby, "away");
+    REQUIRE(away);
+    CHECK((*away)["who"] == "alice");
+    CHECK((*away)["message"] == "lunch");
+    CHECK((*away)["idle"] == false);
+    CHECK((*away)["text"] == "alice is away: lunch");
+    REQUIRE(webby.send_text("tell alice are you there"));
+    CHECK(expect_event(webby, "system", [](const Json& e) {
+        return e.value("text", "").find("lunch") != std::string::npos;
+    }));
+    // who <prefix> as data lists the same people as its lines, away included.
+    REQUIRE(webby.send_text("who al"));
+    const auto who = expect_event(webby, "who");
+    REQUIRE(who);
+    CHECK((*who)["people"] == Json::array({Json{{"name", "alice"}, {"room", "kitchen"}}}));
+    CHECK(expect_event(webby, "system", [](const Json& e) { return text_is(e, "alice (kitchen, away: lunch)"); }));
+    REQUIRE(alice.send_line("say back now"));
+    const auto back = expect_event(webby, "back");
+    REQUIRE(back);
+    CHECK((*back)["who"] == "alice");
+    CHECK((*back)["text"] == "alice is back.");
+
+    // Mail between registered names, announced at once to a web user online.
+    REQUIRE(webby.send_text("register"));
+    REQUIRE(expect_event(webby, "prompt"));
+    REQUIRE(webby.send_text("web-secret-1"));
+    REQUIRE(expect_event(webby, "prompt"));
+    REQUIRE(webby.send_text("web-secret-1"));
+    REQUIRE(expect_event(webby, "system", [](const Json& e) {
+        return e.value("text", "").starts_with("The name \"webby\" is now registered");
+    }, slow));
+    REQUIRE(alice.send_line("register"));
+    REQUIRE(alice.read_until([](std::string_view l) { return l == "Choose a password:"; }));
+    REQUIRE(alice.send_line("alice-secret-1"));
+    REQUIRE(alice.expect_line("Type the password again:"));
+    REQUIRE(alice.send_line("alice-secret-1"));
+    REQUIRE(alice.read_until([](std::string_view l) { return l.starts_with("The name \"alice\" is now registered"); },
+                             slow));
+    REQUIRE(alice.send_line("mail webby see you at four"));
+    const auto mail = expect_event(webby, "mail", {}, slow);
+    REQUIRE(mail);
+    CHECK((*mail)["from"] == "alice");
+    CHECK((*mail)["text"] == "You have new mail from alice; type \"mail\" to read it.");
+    REQUIRE(webby.send_text("mail read 1"));
+    CHECK(expect_event(webby, "system", [](const Json& e) { return text_is(e, "  see you at four"); }));
+}
+
 TEST_CASE("Web over TCP: a ping is answered; the server pings, and drops a client that never answers") {
     ServerProcess server{web_server("ping_s = 1\n")};
     const auto port = server.listener_port("web");

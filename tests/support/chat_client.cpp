@@ -20,11 +20,12 @@ void log_in(TcpClient& client, std::string_view name) {
     if (!client.send_line("login " + std::string{name}) || !client.send_line("look")) {
         fail(name, "cannot send", client);
     }
-    // The login is done when our own look lists us; we joined last.
+    // The login is done when our own look lists us (first on our line, a
+    // kept description may follow); we joined last.
     if (!client.read_until([](std::string_view l) { return l == "The following are in this room:"; })) {
         fail(name, "no look reply after login", client);
     }
-    if (!client.read_until([&](std::string_view l) { return l == name; })) {
+    if (!client.read_until([&](std::string_view l) { return names_user(l, name); })) {
         fail(name, "the look reply does not list the name", client);
     }
 }

@@ -106,4 +106,20 @@ int ServerProcess::terminate(Millis timeout) {
     return child_.wait_exit(timeout);
 }
 
+RestartedServer::RestartedServer(const std::filesystem::path& config, Millis start_timeout)
+    : child_{{natterd_path(), "--config", config.string()}} {
+    if (child_.wait_for_stdout("listening on", start_timeout)) {
+        // The line is complete once its end has arrived too.
+        child_.read_until([](std::string_view line) { return line.find("listening on") != std::string_view::npos; },
+                          Millis{5000});
+        port_ = parse_listening_port(child_.stdout_text());
+    }
+    if (port_ == 0) {
+        throw std::runtime_error("natterd did not start again on " + config.string() + "\nstdout:\n" +
+                                 child_.stdout_text() + "\nstderr:\n" + child_.stderr_text());
+    }
+}
+
+RestartedServer::~RestartedServer() { child_.stop(Millis{3000}); }
+
 }  // namespace natter::test

@@ -80,4 +80,23 @@ private:
     bool stop_requested_ = false;  // an exit after our signal is no crash
 };
 
+// natterd started again on the config (and so the account database) of an
+// earlier ServerProcess, which must have stopped: a restart. Throws
+// std::runtime_error, with the captured output, if it does not start to
+// listen; stopped (SIGTERM, then SIGKILL) when this goes.
+class RestartedServer {
+public:
+    explicit RestartedServer(const std::filesystem::path& config, Millis start_timeout = Millis{10000});
+    ~RestartedServer();
+    RestartedServer(const RestartedServer&) = delete;
+    RestartedServer& operator=(const RestartedServer&) = delete;
+
+    [[nodiscard]] std::uint16_t port() const { return port_; }
+    ChildProcess& child() { return child_; }
+
+private:
+    ChildProcess child_;
+    std::uint16_t port_ = 0;
+};
+
 }  // namespace natter::test

@@ -256,6 +256,7 @@ TEST_CASE("Expiry: the daily sweep removes accounts unused for expire_after_days
     f.wall += std::chrono::days{20};
     auto& bob = f.login_with_password("bob", "long enough password");
     TestWorld::type(bob, "logout");
+    f.background.run_jobs();  // bob's visit is stored
     f.wall += std::chrono::days{11};  // alice: 31 days unused; bob: 11
 
     f.t.world.enforce_timeouts();

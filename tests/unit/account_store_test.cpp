@@ -78,6 +78,44 @@ INSERT INTO bans VALUES ('mallory', 'Mallory', 0, NULL, 'spam', 'alice', 1650000
 COMMIT;
 )sql";
 
+// The database as natterd wrote it at schema version 3 (accounts with their
+// last login and approval, settings, bans): the CREATE statements are what
+// `sqlite3 FILE .schema` prints for a file that the version-3 natterd made
+// and upgraded, with an account, a request, a setting and a ban in it.
+constexpr const char* schema_v3_database = R"sql(
+PRAGMA journal_mode=WAL;
+BEGIN;
+CREATE TABLE schema_version (version INTEGER NOT NULL);
+CREATE TABLE accounts (
+    name_key TEXT PRIMARY KEY,
+    name     TEXT NOT NULL,
+    hash     TEXT NOT NULL,
+    created  INTEGER NOT NULL,
+    updated  INTEGER NOT NULL
+, last_login INTEGER NOT NULL DEFAULT 0, approved INTEGER NOT NULL DEFAULT 1) WITHOUT ROWID;
+CREATE TABLE bans (
+    target_key TEXT PRIMARY KEY,
+    target     TEXT NOT NULL,
+    is_address INTEGER NOT NULL,
+    expires    INTEGER,
+    reason     TEXT NOT NULL,
+    banned_by  TEXT NOT NULL,
+    created    INTEGER NOT NULL
+) WITHOUT ROWID;
+CREATE TABLE account_settings (
+    name_key TEXT NOT NULL REFERENCES accounts(name_key) ON DELETE CASCADE,
+    key      TEXT NOT NULL,
+    value    TEXT NOT NULL,
+    PRIMARY KEY (name_key, key)
+) WITHOUT ROWID;
+INSERT INTO schema_version VALUES (3);
+INSERT INTO accounts VALUES ('alice', 'Alice', '$argon2id$v=19$m=65536,t=2,p=1$c2FsdHNhbHRzYWx0$aGFzaA', 1600000000, 1600000500, 1690000000, 1);
+INSERT INTO accounts VALUES ('carol', 'carol', '$argon2id$v=19$m=65536,t=2,p=1$c2FsdDJzYWx0MnNh$aGFzaDI', 1650000000, 1650000000, 1650000000, 0);
+INSERT INTO account_settings VALUES ('alice', 'client', 'colour=256 width=100');
+INSERT INTO bans VALUES ('mallory', 'Mallory', 0, NULL, 'spam', 'alice', 1650000100);
+COMMIT;
+)sql";
+
 // A time in Unix seconds the tests treat as "now" (2023-11-14).
 constexpr std::int64_t t0 = 1'700'000'000;
 constexpr std::int64_t day = 86400;
@@ -214,6 +252,139 @@ TEST_CASE("AccountStore: a schema version 1 database is upgraded in place, keepi
     CHECK(store->record_login("alice", after + 10).value());
     CHECK(store->put_setting("alice", "client", "colour=off").value());
     CHECK(store->settings("Alice").value() == AccountStore::Settings{{"client", "colour=off"}});
+}
+
+TEST_CASE("AccountStore: a schema version 3 database is upgraded to 4, keeping accounts, settings and bans") {
+    test::ScratchDir dir;
+    const auto path = dir.file("v3.db");
+    REQUIRE(exec_sql(path, schema_v3_database));
+    auto store = open_store(path);
+    CHECK(store->upgraded_from() == 3);
+    CHECK(store->stored_schema_version() == 4);
+    CHECK(query(path, "SELECT count(*) FROM schema_version") == "1");
+
+    const auto alice = store->find("alice").value();
+    REQUIRE(alice.has_value());
+    CHECK(alice->name == "Alice");
+    CHECK(alice->hash == "$argon2id$v=19$m=65536,t=2,p=1$c2FsdHNhbHRzYWx0$aGFzaA");
+    CHECK_FALSE(store->find("carol").value()->approved);  // still a request
+    const auto page = store->list("", 10).value();
+    REQUIRE(page.accounts.size() == 2);
+    CHECK(page.accounts[0].last_login == 1690000000);  // kept, unlike the step to version 2
+    CHECK(store->settings("alice").value() == AccountStore::Settings{{"client", "colour=256 width=100"}});
+    REQUIRE(store->bans().value().size() == 1);
+    CHECK(store->bans().value()[0].reason == "spam");
+
+    // The new columns start from nothing; the new tables are there and work.
+    const auto card = store->card("ALICE").value();
+    REQUIRE(card.has_value());
+    CHECK(card->name == "Alice");
+    CHECK(card->created == 1600000000);
+    CHECK(card->last_login == 1690000000);
+    CHECK(card->last_seen == 0);
+    CHECK(card->time_online == 0);
+    CHECK(card->settings == AccountStore::Settings{{"client", "colour=256 width=100"}});
+    CHECK(store->mail("alice").value().empty());
+    CHECK(store->topics().value().empty());
+    CHECK(store->put_mail("alice", "carol", "hello", t0, 50).value() == AccountStore::MailDrop::stored);
+    CHECK(store->unread_mail("alice").value() == 1);
+    CHECK(store->put_topic({.room = "lobby", .text = "tea", .by = "Alice", .set_at = t0}).has_value());
+    CHECK(store->record_logouts({{.name = "alice", .at = t0, .seconds_online = 60}}).has_value());
+    CHECK(store->card("alice").value()->time_online == 60);
+    // Mail goes with its account, as settings do.
+    CHECK(store->remove("alice").value());
+    CHECK(query(path, "SELECT count(*) FROM mail") == "0");
+    CHECK(query(path, "SELECT count(*) FROM account_settings") == "0");
+}
+
+TEST_CASE("AccountStore: a failed upgrade from version 3 leaves it at version 3, settings and all") {
+    test::ScratchDir dir;
+    const auto path = dir.file("v3.db");
+    REQUIRE(exec_sql(path, schema_v3_database));
+    // A column step 4 adds is there already, so step 4 fails half-way.
+    REQUIRE(exec_sql(path, "ALTER TABLE accounts ADD COLUMN time_online INTEGER"));
+    auto store = AccountStore::open(path);
+    REQUIRE_FALSE(store.has_value());
+    CHECK(store.error().message.find("version 4") != std::string::npos);
+    CHECK(query(path, "SELECT max(version) FROM schema_version") == "3");
+    CHECK(query(path, "SELECT count(*) FROM sqlite_master WHERE name = 'mail'") == "0");
+    CHECK(query(path, "SELECT count(*) FROM pragma_table_info('accounts') WHERE name = 'last_seen'") == "0");
+    CHECK(query(path, "SELECT value FROM account_settings WHERE name_key = 'alice'") == "colour=256 width=100");
+}
+
+TEST_CASE("AccountStore: mail is kept oldest first, read marks it, delete by place, at most mailbox_max") {
+    test::ScratchDir dir;
+    auto store = open_store(dir.file("m.db"));
+    REQUIRE(store->create("bob", "h", t0, true).value());
+    CHECK(store->put_mail("nobody", "alice", "x", t0, 50).value() == AccountStore::MailDrop::no_account);
+    for (const char* body : {"one", "two", "three"}) {
+        CHECK(store->put_mail("BOB", "alice", body, t0, 3).value() == AccountStore::MailDrop::stored);
+    }
+    CHECK(store->put_mail("bob", "alice", "four", t0, 3).value() == AccountStore::MailDrop::mailbox_full);
+    CHECK(store->unread_mail("bob").value() == 3);
+    auto mail = store->mail("bob").value();
+    REQUIRE(mail.size() == 3);
+    CHECK(mail[0].body == "one");
+    CHECK(mail[0].sender == "alice");
+    CHECK(mail[0].sent == t0);
+    CHECK(mail[2].body == "three");
+    const auto second = store->read_mail("bob", 1).value();
+    REQUIRE(second.has_value());
+    CHECK(second->body == "two");
+    CHECK(second->unread);  // as it was before this read
+    CHECK_FALSE(store->read_mail("bob", 1).value()->unread);
+    CHECK(store->unread_mail("bob").value() == 2);
+    CHECK_FALSE(store->read_mail("bob", 3).value().has_value());
+    CHECK(store->delete_mail("bob", 0).value());
+    CHECK_FALSE(store->delete_mail("bob", 2).value());
+    mail = store->mail("bob").value();
+    REQUIRE(mail.size() == 2);
+    CHECK(mail[0].body == "two");
+    // Text is only ever a parameter.
+    CHECK(store->put_mail("bob", "x'); DROP TABLE mail; --", "'); DELETE FROM accounts; --", t0, 3).value() ==
+          AccountStore::MailDrop::stored);
+    CHECK(store->mail("bob").value().back().sender == "x'); DROP TABLE mail; --");
+    CHECK(store->delete_all_mail("bob").value() == 3);
+    CHECK(store->mail("bob").value().empty());
+    CHECK(store->find("bob").value().has_value());
+}
+
+TEST_CASE("AccountStore: logouts add up time online and move last_seen on, never back") {
+    test::ScratchDir dir;
+    auto store = open_store(dir.file("l.db"));
+    REQUIRE(store->create("bob", "h", t0, true).value());
+    REQUIRE(store->record_logouts({{.name = "Bob", .at = t0 + 100, .seconds_online = 90},
+                                   {.name = "bob", .at = t0 + 50, .seconds_online = 10},
+                                   {.name = "ghost", .at = t0, .seconds_online = 5}})
+                .has_value());
+    const auto card = store->card("bob").value();
+    REQUIRE(card.has_value());
+    CHECK(card->last_seen == t0 + 100);
+    CHECK(card->time_online == 100);
+    CHECK_FALSE(store->card("ghost").value().has_value());
+}
+
+TEST_CASE("AccountStore: topics are kept by room, replaced, and removed by an empty text") {
+    test::ScratchDir dir;
+    const auto path = dir.file("t.db");
+    {
+        auto store = open_store(path);
+        REQUIRE(store->put_topic({.room = "Lobby", .text = "tea", .by = "amy", .set_at = t0}).has_value());
+        REQUIRE(store->put_topic({.room = "lobby", .text = "coffee", .by = "bob", .set_at = t0 + 1}).has_value());
+        REQUIRE(store->put_topic({.room = "garden", .text = "roses", .by = "amy", .set_at = t0}).has_value());
+    }
+    auto store = open_store(path);
+    auto topics = store->topics().value();
+    REQUIRE(topics.size() == 2);
+    CHECK(topics[0].room == "garden");
+    CHECK(topics[1].room == "lobby");
+    CHECK(topics[1].text == "coffee");
+    CHECK(topics[1].by == "bob");
+    CHECK(topics[1].set_at == t0 + 1);
+    REQUIRE(store->put_topic({.room = "LOBBY", .text = "", .by = "amy", .set_at = t0}).has_value());
+    topics = store->topics().value();
+    REQUIRE(topics.size() == 1);
+    CHECK(topics[0].room == "garden");
 }
 
 TEST_CASE("AccountStore: settings are kept per account, replaced by key, and go with the account") {

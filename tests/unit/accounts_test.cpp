@@ -248,8 +248,8 @@ TEST_CASE("Operators: others are not allowed, and no prefix reaches an operator 
     f.add_account("admin", "operator password");
     f.t.world.reconfigure(config_with(false, {"admin"}));
     auto& admin = f.login_with_password("admin", "operator password");
-    TestWorld::type(admin, "sh");
-    CHECK(take_lines(admin) == std::vector<std::string>{"Unknown command: sh"});
+    TestWorld::type(admin, "shu");
+    CHECK(take_lines(admin) == std::vector<std::string>{"Unknown command: shu"});
     TestWorld::type(admin, "kic bob");
     CHECK(take_lines(admin) == std::vector<std::string>{"Unknown command: kic"});
     CHECK_FALSE(f.t.world.stop_requested());

@@ -41,11 +41,12 @@ TEST_CASE("CommandRegistry: the login room has exactly its documented commands")
 }
 
 TEST_CASE("CommandRegistry: the chat room has exactly its documented commands") {
-    CHECK(names_for(RoomKind::chat) == Names{"accounts", "announce", "approve",  "ban",      "client",     "deny",
-                                             "help",     "history",  "ignore",   "join",     "kick",       "logout",
-                                             "look",     "me",       "password", "register", "reply",      "rooms",
-                                             "say",      "shutdown", "tell",     "unban",    "unignore",   "unregister",
-                                             "version",  "who"});
+    CHECK(names_for(RoomKind::chat) == Names{"accounts", "announce", "approve",  "away",     "back",     "ban",
+                                             "client",   "deny",     "desc",     "examine",  "help",     "history",
+                                             "ignore",   "join",     "kick",     "logout",   "look",     "mail",
+                                             "me",       "password", "profile",  "register", "reply",    "rooms",
+                                             "say",      "seen",     "shemote",  "shout",    "shutdown", "tell",
+                                             "topic",    "unban",    "unignore", "unregister", "version", "who"});
 }
 
 TEST_CASE("CommandRegistry: the logout room has no commands") { CHECK(names_for(RoomKind::logout).empty()); }
@@ -54,10 +55,12 @@ TEST_CASE("CommandRegistry: every command is registered exactly once") {
     Names all;
     for (const auto& spec : command_registry().all()) all.emplace_back(spec.name);
     std::sort(all.begin(), all.end());
-    CHECK(all == Names{"accounts", "announce", "approve",  "ban",      "client",   "deny",       "help",
-                       "history",  "ignore",   "join",     "kick",     "login",    "logout",     "look",
-                       "me",       "mssp-request", "password", "register", "reply", "rooms",   "say",
-                       "shutdown", "tell",     "unban",    "unignore", "unregister", "version", "who"});
+    CHECK(all == Names{"accounts", "announce", "approve",  "away",     "back",         "ban",      "client",
+                       "deny",     "desc",     "examine",  "help",     "history",      "ignore",   "join",
+                       "kick",     "login",    "logout",   "look",     "mail",         "me",       "mssp-request",
+                       "password", "profile",  "register", "reply",    "rooms",        "say",      "seen",
+                       "shemote",  "shout",    "shutdown", "tell",     "topic",        "unban",    "unignore",
+                       "unregister", "version", "who"});
 }
 
 TEST_CASE("CommandRegistry: no verb or alias is registered twice in a room kind") {
@@ -91,6 +94,25 @@ TEST_CASE("CommandRegistry: logout answers to quit and q; say to ' and \"") {
     REQUIRE(say != chat.end());
     CHECK((*say)->shortcuts.find('\'') != std::string_view::npos);
     CHECK((*say)->shortcuts.find('"') != std::string_view::npos);
+}
+
+TEST_CASE("CommandRegistry: examine answers to finger, shemote to semote") {
+    const auto chat = command_registry().for_room(RoomKind::chat);
+    const auto aliases = [&](std::string_view name) {
+        const auto it = std::find_if(chat.begin(), chat.end(), [&](const auto* s) { return s->name == name; });
+        REQUIRE(it != chat.end());
+        return std::vector<std::string_view>{(*it)->aliases};
+    };
+    CHECK(aliases("examine") == std::vector<std::string_view>{"finger"});
+    CHECK(aliases("shemote") == std::vector<std::string_view>{"semote"});
+}
+
+TEST_CASE("CommandRegistry: exactly who, look, help, away, back and logout leave someone away") {
+    Names keeping;
+    for (const auto* spec : command_registry().for_room(RoomKind::chat)) {
+        if (spec->keeps_away) keeping.emplace_back(spec->name);
+    }
+    CHECK(keeping == Names{"away", "back", "help", "logout", "look", "who"});
 }
 
 TEST_CASE("CommandRegistry: every command has a handler, lower-case name, usage and help") {

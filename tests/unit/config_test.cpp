@@ -45,10 +45,13 @@ TEST_CASE("Config: an empty file gives the documented defaults") {
     CHECK(c.limits.stall_timeout_s == 10);
     CHECK(c.limits.flood_burst == 20);
     CHECK(c.limits.flood_per_second == 5);
+    CHECK(c.limits.auto_away_s == 900);
     CHECK(c.rooms.permanent == Lines{"lobby"});
     CHECK(c.rooms.create_on_join);
     CHECK(c.rooms.history_lines == 50);
     CHECK(c.rooms.announce_max_members == 1000);
+    CHECK(c.rooms.allow_shout);
+    CHECK(c.rooms.topic_by == Config::Rooms::TopicBy::operators);
     CHECK(c.accounts.database == "data/natter.db");
     CHECK_FALSE(c.accounts.require);
     CHECK(c.accounts.registrations_per_address == 3);
@@ -58,6 +61,7 @@ TEST_CASE("Config: an empty file gives the documented defaults") {
     CHECK(c.accounts.hashing_memory_mb == 256);
     CHECK(c.accounts.expire_after_days == 0);
     CHECK_FALSE(c.accounts.approval);
+    CHECK(c.accounts.mailbox_max == 50);
     CHECK(c.operators.names.empty());
     CHECK(c.log.level == "info");
     CHECK(c.log.format == Config::Log::Format::text);
@@ -83,12 +87,15 @@ output_buffer_bytes = 65536
 stall_timeout_s = 4
 flood_burst = 9
 flood_per_second = 0
+auto_away_s = 120
 
 [rooms]
 permanent = ["hall", "garden"]
 create_on_join = false
 history_lines = 12
 announce_max_members = 40
+allow_shout = false
+topic_by = "members"
 
 [accounts]
 database = "/tmp/x.db"
@@ -100,6 +107,7 @@ hashing_queue = 8
 hashing_memory_mb = 128
 expire_after_days = 90
 approval = true
+mailbox_max = 7
 
 [operators]
 names = ["alice", "Bob"]
@@ -126,10 +134,13 @@ format = "json"
     CHECK(c.limits.stall_timeout_s == 4);
     CHECK(c.limits.flood_burst == 9);
     CHECK(c.limits.flood_per_second == 0);
+    CHECK(c.limits.auto_away_s == 120);
     CHECK(c.rooms.permanent == Lines{"hall", "garden"});
     CHECK_FALSE(c.rooms.create_on_join);
     CHECK(c.rooms.history_lines == 12);
     CHECK(c.rooms.announce_max_members == 40);
+    CHECK_FALSE(c.rooms.allow_shout);
+    CHECK(c.rooms.topic_by == Config::Rooms::TopicBy::members);
     CHECK(c.accounts.database == "/tmp/x.db");
     CHECK(c.accounts.require);
     CHECK(c.accounts.registrations_per_address == 2);
@@ -139,6 +150,7 @@ format = "json"
     CHECK(c.accounts.hashing_memory_mb == 128);
     CHECK(c.accounts.expire_after_days == 90);
     CHECK(c.accounts.approval);
+    CHECK(c.accounts.mailbox_max == 7);
     CHECK(c.operators.names == Lines{"alice", "Bob"});
     CHECK(c.log.level == "debug");
     CHECK(c.log.format == Config::Log::Format::json);
@@ -199,6 +211,8 @@ TEST_CASE("Config: wrong types are rejected with the key named") {
                           Case{"[rooms]\ncreate_on_join = 1\n", "create_on_join"},
                           Case{"[accounts]\nrequire = \"no\"\n", "require"},
                           Case{"[accounts]\napproval = 1\n", "approval"},
+                          Case{"[rooms]\nallow_shout = \"yes\"\n", "allow_shout"},
+                          Case{"[rooms]\ntopic_by = 1\n", "topic_by"},
                           Case{"[accounts]\nhashing_queue = \"64\"\n", "hashing_queue"},
                           Case{"[operators]\nnames = \"alice\"\n", "names"},
                           Case{"[log]\nlevel = 3\n", "level"},
@@ -233,7 +247,11 @@ TEST_CASE("Config: out-of-range values are rejected with the key named") {
                           Case{"[rooms]\npermanent = [\"no spaces\"]\n", "permanent"},
                           Case{"[operators]\nnames = [\"1bad\"]\n", "names"},
                           Case{"[log]\nlevel = \"loud\"\n", "level"},
-                          Case{"[log]\nformat = \"xml\"\n", "format"}}) {
+                          Case{"[log]\nformat = \"xml\"\n", "format"},
+                          Case{"[limits]\nauto_away_s = 2592001\n", "auto_away_s"},
+                          Case{"[rooms]\ntopic_by = \"everyone\"\n", "topic_by"},
+                          Case{"[accounts]\nmailbox_max = 0\n", "mailbox_max"},
+                          Case{"[accounts]\nmailbox_max = 10001\n", "mailbox_max"}}) {
         CAPTURE(c.toml);
         const auto message = error_of(c.toml);
         CHECK(contains(message, "test.toml:2"));

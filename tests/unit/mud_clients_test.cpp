@@ -346,6 +346,25 @@ TEST_CASE("MUD clients: a room made or closed by a join is told to GMCP clients 
                           R"j({"caption":"private messages")j"));
 }
 
+TEST_CASE("MUD clients: the channel list offers shouts, and a shout arrives on that channel") {
+    test::TestWorld t;
+    auto& g = t.connect();
+    g.receive(verb(do_, telnet_opt::gmcp));
+    test::TestWorld::type(g, "login Gee");
+    auto& bob = t.login("bob");
+    test::take_telnet(g);
+    test::TestWorld::type(bob, "join den");
+    const auto listed = test::gmcp_of(test::take_telnet(g));
+    CHECK(any_starts_with(listed, R"j(Comm.Channel.List [{"caption":"lobby (room)","command":"join lobby","name":"lobby"},{"caption":"den (room)","command":"join den","name":"den"})j"));
+    REQUIRE_FALSE(listed.empty());
+    CHECK(listed[0].find(R"({"caption":"shouts to everyone","command":"shout","name":"shout"})") != std::string::npos);
+    test::TestWorld::type(bob, "shout hello all");
+    const auto items = test::take_telnet(g);
+    CHECK(test::lines_of(items) == std::vector<std::string>{"bob shouts: hello all"});
+    CHECK(test::gmcp_of(items) ==
+          std::vector<std::string>{R"(Comm.Channel.Text {"channel":"shout","talker":"bob","text":"bob shouts: hello all"})"});
+}
+
 TEST_CASE("MUD clients: GMCP Core.Ping is answered, Core.Supports picks the packages, Core.Goodbye ends") {
     test::TestWorld t;
     auto& g = t.connect();

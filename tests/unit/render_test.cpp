@@ -11,6 +11,7 @@
 
 #include "src/render/event_text.hpp"
 #include "src/render/gmcp_messages.hpp"
+#include "src/render/json_event.hpp"
 #include "src/render/render.hpp"
 #include "tests/unit/telnet_output.hpp"
 
@@ -69,6 +70,68 @@ TEST_CASE("Render: a plain client gets the classic strings, byte for byte") {
     }
 }
 
+TEST_CASE("Render: the talker's own lines, plain: shout, shouted emote, away, back, topic, mail") {
+    CHECK(rendered({.kind = EventKind::shout, .actor = "Alice", .text = "hello all"}) ==
+          "Alice shouts: hello all\r\n");
+    CHECK(rendered({.kind = EventKind::shout_emote, .actor = "Alice", .text = "waves"}) == "! Alice waves\r\n");
+    CHECK(rendered({.kind = EventKind::away, .actor = "Alice", .text = "lunch"}) == "Alice is away: lunch\r\n");
+    CHECK(rendered({.kind = EventKind::away, .actor = "Alice"}) == "Alice is away.\r\n");
+    CHECK(rendered({.kind = EventKind::away, .actor = "Alice", .detail = "idle"}) == "Alice is away (idle).\r\n");
+    CHECK(rendered({.kind = EventKind::back, .actor = "Alice"}) == "Alice is back.\r\n");
+    CHECK(rendered({.kind = EventKind::topic, .actor = "Alice", .text = "tea"}) ==
+          "Alice sets the topic: tea\r\n");
+    CHECK(rendered({.kind = EventKind::topic, .actor = "Alice"}) == "Alice clears the topic.\r\n");
+    CHECK(rendered({.kind = EventKind::mail_notice, .actor = "Bob"}) ==
+          "You have new mail from Bob; type \"mail\" to read it.\r\n");
+}
+
+TEST_CASE("Render: the talker's own lines in colour keep their words, per depth") {
+    for (const auto depth : {ColourDepth::ansi16, ColourDepth::ansi256, ColourDepth::truecolor}) {
+        CAPTURE(static_cast<int>(depth));
+        Variant v;
+        v.colour = depth;
+        for (const auto kind : {EventKind::shout, EventKind::shout_emote, EventKind::away, EventKind::back,
+                                EventKind::topic, EventKind::mail_notice}) {
+            CAPTURE(static_cast<int>(kind));
+            for (const auto detail : {std::string_view{}, std::string_view{"idle"}}) {
+                const Event e{.kind = kind, .actor = "Alice", .text = "some words", .detail = detail};
+                const auto coloured = rendered(e, v);
+                CHECK(coloured.find("\x1b[") != std::string::npos);
+                CHECK(without_colour(coloured) == rendered(e));
+            }
+        }
+    }
+}
+
+TEST_CASE("Render: the talker's own lines as JSON for web clients, with their fields and plain text") {
+    const auto json = [](const Event& e) {
+        std::string text;
+        append_event_text(e, ColourDepth::none, text);
+        std::string out;
+        append_event_json(e, text, out);
+        return nlohmann::json::parse(out);
+    };
+    const auto shout = json({.kind = EventKind::shout, .actor = "Alice", .room = "lobby", .text = "hi"});
+    CHECK(shout["type"] == "shout");
+    CHECK(shout["from"] == "Alice");
+    CHECK(shout["room"] == "lobby");
+    CHECK(shout["message"] == "hi");
+    CHECK(shout["text"] == "Alice shouts: hi");
+    CHECK(json({.kind = EventKind::shout_emote, .actor = "Alice", .text = "waves"})["type"] == "shout_emote");
+    const auto away = json({.kind = EventKind::away, .actor = "Alice", .room = "lobby", .detail = "idle"});
+    CHECK(away["type"] == "away");
+    CHECK(away["who"] == "Alice");
+    CHECK(away["idle"] == true);
+    CHECK(away["text"] == "Alice is away (idle).");
+    CHECK(json({.kind = EventKind::back, .actor = "Alice", .room = "lobby"})["who"] == "Alice");
+    const auto topic = json({.kind = EventKind::topic, .actor = "Alice", .room = "lobby", .text = "tea"});
+    CHECK(topic["type"] == "topic");
+    CHECK(topic["topic"] == "tea");
+    const auto mail = json({.kind = EventKind::mail_notice, .actor = "Bob"});
+    CHECK(mail["type"] == "mail");
+    CHECK(mail["from"] == "Bob");
+}
+
 TEST_CASE("Render: colour keeps the words and adds escapes, per depth; names keep their colour") {
     for (const auto depth : {ColourDepth::ansi16, ColourDepth::ansi256, ColourDepth::truecolor}) {
         CAPTURE(static_cast<int>(depth));
@@ -120,6 +183,23 @@ TEST_CASE("Render: GMCP messages of each kind, as JSON any reader parses") {
     CHECK(gmcp({.kind = EventKind::announce, .actor = "Op", .text = "x"}) ==
           std::vector<std::string>{
               R"(Comm.Channel.Text {"channel":"announce","talker":"Op","text":"*** Announcement from Op: x"})"});
+    CHECK(gmcp({.kind = EventKind::shout, .actor = "Alice", .room = "lobby", .text = "hi"}) ==
+          std::vector<std::string>{
+              R"(Comm.Channel.Text {"channel":"shout","talker":"Alice","text":"Alice shouts: hi"})"});
+    CHECK(gmcp({.kind = EventKind::shout_emote, .actor = "Alice", .room = "lobby", .text = "waves"}) ==
+          std::vector<std::string>{R"(Comm.Channel.Text {"channel":"shout","talker":"Alice","text":"! Alice waves"})"});
+    CHECK(gmcp({.kind = EventKind::topic, .actor = "Alice", .room = "lobby", .text = "tea"}) ==
+          std::vector<std::string>{
+              R"(Comm.Channel.Text {"channel":"lobby","talker":"Alice","text":"Alice sets the topic: tea"})"});
+    const std::vector<std::string_view> rooms{"lobby"};
+    const auto channels = gmcp({.kind = EventKind::channels, .rooms = rooms});
+    REQUIRE(channels.size() == 1);
+    CHECK(channels[0].find(R"({"caption":"shouts to everyone","command":"shout","name":"shout"})") !=
+          std::string::npos);
+    // Away, back and mail notices are text only.
+    for (const auto kind : {EventKind::away, EventKind::back, EventKind::mail_notice}) {
+        CHECK(gmcp({.kind = kind, .actor = "Alice", .room = "lobby"}).empty());
+    }
     CHECK(gmcp({.kind = EventKind::signed_in, .actor = "Alice"}) ==
           std::vector<std::string>{R"(Char.Name {"fullname":"Alice","name":"Alice"})"});
     CHECK(gmcp({.kind = EventKind::goodbye, .text = "idle timeout"}) ==

@@ -83,7 +83,7 @@ TEST_CASE("Ignore: yourself, twice, or an unknown name is refused") {
     TestWorld::type(amy, "ignore AMY");
     CHECK(take_lines(amy) == Lines{"You cannot ignore yourself."});
     TestWorld::type(amy, "ignore Zed");
-    CHECK(take_lines(amy) == Lines{"No one called \"Zed\" is logged in."});
+    CHECK(take_lines(amy) == Lines{"No one called \"Zed\" is logged in or registered."});
     TestWorld::type(amy, "ignore bob");
     TestWorld::type(amy, "ignore Bob");
     CHECK(take_lines(amy) == Lines{"You are now ignoring bob.", "You are already ignoring bob."});

@@ -124,3 +124,19 @@ TEST_CASE("Text: ascii_lower lowers ASCII letters only") {
 }
 
 }  // namespace natter
+
+namespace natter {
+
+TEST_CASE("Text: cut_characters keeps whole code points, counting characters not bytes") {
+    CHECK(cut_characters("hello", 3) == "hel");
+    CHECK(cut_characters("hello", 5) == "hello");
+    CHECK(cut_characters("hello", 50) == "hello");
+    CHECK(cut_characters("", 3).empty());
+    CHECK(cut_characters("abc", 0).empty());
+    // "déjà" is 4 characters in 6 bytes.
+    CHECK(cut_characters("d\xC3\xA9j\xC3\xA0 vu", 4) == "d\xC3\xA9j\xC3\xA0");
+    CHECK(cut_characters("d\xC3\xA9j\xC3\xA0", 2) == "d\xC3\xA9");
+    CHECK(cut_characters("\xF0\x9F\x98\x80\xF0\x9F\x98\x80", 1) == "\xF0\x9F\x98\x80");
+}
+
+}  // namespace natter

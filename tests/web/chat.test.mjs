@@ -238,3 +238,49 @@ test('over https the page opens a wss:// socket and chats', async () => {
     await stopServer(server);
   }
 });
+
+test("the page takes part in the talker's daily life: shouts, topics, away", async () => {
+  const server = await startServer();
+  const browser = await launch();
+  try {
+    const page = await browser.newPage();
+    await page.goto(`http://127.0.0.1:${server.web}/`);
+    await page.locator('#log').getByText('Welcome to TestChat').waitFor();
+    const type = async (line) => {
+      await page.fill('#input', line);
+      await page.press('#input', 'Enter');
+    };
+    await type('login Browser');
+    await page.locator('#people').getByText('Browser', { exact: true }).waitFor();
+    const telnet = telnetClient(server.telnet);
+    await telnet.expect('Welcome to TestChat');
+    telnet.send('login Telnet');
+    telnet.send('join den');
+    await telnet.expect('You are now in den.');
+
+    // A shout from another room reaches the page, as a shout.
+    telnet.send('shout fire drill at noon');
+    await page.locator('#log p.shout', { hasText: 'Telnet shouts: fire drill at noon' }).waitFor();
+    await type('shemote waves');
+    await telnet.expect('! Browser waves');
+
+    // The topic of a created room, set from the page, greets a newcomer.
+    await type('join kitchen');
+    await type('topic tea and biscuits');
+    await page.locator('#log p.topic', { hasText: 'Browser sets the topic: tea and biscuits' }).waitFor();
+    telnet.send('join kitchen');
+    await telnet.expect('The topic of kitchen is: tea and biscuits');
+
+    // Away from the page: the room is told, and a tell gets the message back.
+    await type('away lunch');
+    await telnet.expect('Browser is away: lunch');
+    telnet.send('tell Browser are you there?');
+    await telnet.expect('Browser is away: lunch.');
+    await type('back');
+    await telnet.expect('Browser is back.');
+    telnet.close();
+  } finally {
+    await browser.close();
+    await stopServer(server);
+  }
+});
