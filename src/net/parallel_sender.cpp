@@ -1,6 +1,7 @@
 #include "src/net/parallel_sender.hpp"
 
 #include <pthread.h>
+#include <signal.h>
 #include <sys/socket.h>
 
 #include <algorithm>
@@ -31,6 +32,14 @@ int as_libuv_would(int result) { return result == -ENOBUFS ? -EAGAIN : result; }
 ParallelSender::ParallelSender(unsigned threads, bool io_uring, std::size_t min_per_thread)
     : min_per_thread_{std::max<std::size_t>(min_per_thread, 1)} {
     threads = std::max(threads, 1U);
+    // The I/O threads block every signal sent to the process (a thread
+    // inherits the mask), so those keep reaching the loop thread's handlers;
+    // a fault of their own still reaches its handler (a sanitizer's, say).
+    sigset_t blocked{};
+    sigset_t before{};
+    sigfillset(&blocked);
+    for (const int fault : {SIGSEGV, SIGBUS, SIGFPE, SIGILL, SIGTRAP, SIGABRT, SIGSYS}) sigdelset(&blocked, fault);
+    pthread_sigmask(SIG_SETMASK, &blocked, &before);
     for (unsigned i = 0; i < threads; ++i) {
         auto lane = std::make_unique<Lane>();
         if (io_uring) {
@@ -51,6 +60,7 @@ ParallelSender::ParallelSender(unsigned threads, bool io_uring, std::size_t min_
         }
         lanes_.push_back(std::move(lane));
     }
+    pthread_sigmask(SIG_SETMASK, &before, nullptr);
 }
 
 ParallelSender::~ParallelSender() {
