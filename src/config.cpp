@@ -79,6 +79,37 @@ std::optional<std::string> read_names(const toml::node& node, std::vector<std::s
     return std::nullopt;
 }
 
+// An origin as browsers send it: http or https, a host, maybe a port, no path.
+bool is_origin(std::string_view text) {
+    std::string_view rest;
+    if (text.starts_with("http://")) {
+        rest = text.substr(7);
+    } else if (text.starts_with("https://")) {
+        rest = text.substr(8);
+    } else {
+        return false;
+    }
+    return !rest.empty() && rest.find_first_of("/?# ") == std::string_view::npos;
+}
+
+// An array of CIDR ranges ("10.0.0.0/8", "::1/128", or bare addresses).
+std::optional<std::string> read_ranges(const toml::node& node, std::vector<AddressRange>& out) {
+    const auto* array = node.as_array();
+    if (array == nullptr) return "must be an array of addresses or ranges such as \"10.0.0.0/8\"";
+    std::vector<AddressRange> ranges;
+    for (const auto& element : *array) {
+        const auto text = element.value<std::string>();
+        const auto range = text ? AddressRange::parse(*text) : std::nullopt;
+        if (!element.is_string() || !range) {
+            return fmt::format("has \"{}\": not a numeric address or range such as \"10.0.0.0/8\"",
+                               text ? sanitize(*text) : std::string{"?"});
+        }
+        ranges.push_back(*range);
+    }
+    out = std::move(ranges);
+    return std::nullopt;
+}
+
 // An MSSP value: any text, sanitised, at most 255 bytes.
 Setter mssp_text(std::string Config::Mssp::*field) {
     return [=](const toml::node& node, Config& config) -> std::optional<std::string> {
@@ -110,8 +141,10 @@ std::optional<std::string> read_listener(const toml::table& table, std::string_v
                 listener.kind = ListenerKind::telnet;
             } else if (kind == "mud") {
                 listener.kind = ListenerKind::mud;
+            } else if (kind == "web") {
+                listener.kind = ListenerKind::web;
             } else {
-                return fmt::format("{} must be \"telnet\" or \"mud\"", where);
+                return fmt::format("{} must be \"telnet\", \"mud\" or \"web\"", where);
             }
         } else if (key.str() == "tls") {
             if (!value.is_boolean()) return fmt::format("{} must be true or false", where);
@@ -218,6 +251,24 @@ const std::vector<Key>& keys() {
          [](const toml::node& n, Config& c) { return read_names(n, c.operators.names, true); }},
         {"telnet", "mccp", bool_key(&Config::telnet, &Config::Telnet::mccp)},
         {"telnet", "keepalive_s", uint_key(&Config::telnet, &Config::Telnet::keepalive_s, 0, 86400)},
+        {"web", "allowed_origins",
+         [](const toml::node& n, Config& c) -> std::optional<std::string> {
+             const auto* array = n.as_array();
+             if (array == nullptr) return "must be an array of origins such as \"https://chat.example.org\"";
+             std::vector<std::string> origins;
+             for (const auto& element : *array) {
+                 const auto text = element.value<std::string>();
+                 if (!element.is_string() || !text || !is_origin(*text)) {
+                     return "must be an array of origins such as \"https://chat.example.org\" (scheme://host[:port])";
+                 }
+                 origins.push_back(ascii_lower(*text));
+             }
+             c.web.allowed_origins = std::move(origins);
+             return std::nullopt;
+         }},
+        {"web", "trusted_proxies",
+         [](const toml::node& n, Config& c) { return read_ranges(n, c.web.trusted_proxies); }},
+        {"web", "ping_s", uint_key(&Config::web, &Config::Web::ping_s, 0, 3600)},
         {"mssp", "hostname", mssp_text(&Config::Mssp::hostname)},
         {"mssp", "contact", mssp_text(&Config::Mssp::contact)},
         {"mssp", "website", mssp_text(&Config::Mssp::website)},
@@ -318,6 +369,8 @@ std::string_view listener_kind_name(ListenerKind kind) {
         return "telnet";
     case ListenerKind::mud:
         return "mud";
+    case ListenerKind::web:
+        return "web";
     }
     return "telnet";
 }

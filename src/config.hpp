@@ -7,6 +7,7 @@
 #include <string_view>
 #include <vector>
 
+#include "src/address_range.hpp"
 #include "src/error.hpp"
 
 namespace natter {
@@ -15,6 +16,7 @@ namespace natter {
 enum class ListenerKind : std::uint8_t {
     telnet,  // the classic wire: never starts a negotiation, answers what a client offers
     mud,     // offers the MUD options at connect
+    web,     // HTTP: the chat page, /healthz, and a WebSocket at /ws
 };
 
 [[nodiscard]] std::string_view listener_kind_name(ListenerKind kind);
@@ -97,6 +99,15 @@ struct Config {
         bool mccp = false;              // offer MCCP2 compression on mud listeners
         std::uint32_t keepalive_s = 0;  // IAC NOP after this much silence; 0 = never
     } telnet;
+
+    struct Web {
+        // Origins (scheme://host[:port]) whose pages may open /ws; empty:
+        // only a page from the same host as the request's.
+        std::vector<std::string> allowed_origins;
+        // Peers whose X-Forwarded-For / Forwarded is believed.
+        std::vector<AddressRange> trusted_proxies;
+        std::uint32_t ping_s = 30;  // WebSocket ping interval; 0 = never
+    } web;
 
     // What MUD crawlers are told (MSSP); the name is [server] name.
     struct Mssp {

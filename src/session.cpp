@@ -27,13 +27,20 @@ Session::Session(World& world, std::string address, ListenerKind kind)
       last_input_{connected_at_},
       kind_{kind} {
     world_.attach(*this);
+    if (kind_ == ListenerKind::web) {
+        // A web client gets JSON, one WebSocket message per event.
+        variant_.json = true;
+        variant_key_ = variant_.key();
+    }
 }
 
 Session::~Session() {
     if (!closing_) disconnect("connection gone");
     if (room_ != nullptr) room_->remove(*this);
     world_.detach(*this);
-    for (auto& line : held_lines_) wipe(line);
+    if (extras_) {
+        for (auto& line : extras_->held_lines) wipe(line);
+    }
 }
 
 void Session::start() {
@@ -51,6 +58,19 @@ void Session::start() {
 void Session::receive(std::string_view bytes) {
     if (closing_) return;
     telnet_.receive(bytes, *this);
+}
+
+void Session::receive_text(std::string_view text) {
+    if (closing_) return;
+    // CR LF, LF or CR end a line; a message without one is one line.
+    while (!closing_) {
+        const auto end = text.find_first_of("\r\n");
+        on_line(text.substr(0, end));
+        if (end == std::string_view::npos) return;
+        const auto next = text[end] == '\r' && end + 1 < text.size() && text[end + 1] == '\n' ? end + 2 : end + 1;
+        text.remove_prefix(next);
+        if (text.empty()) return;
+    }
 }
 
 void Session::on_telnet_data(std::string_view bytes) {
@@ -137,6 +157,7 @@ void Session::keep_alive(Clock::time_point now, std::chrono::seconds after) {
 }
 
 void Session::update_variant() {
+    if (kind_ == ListenerKind::web) return;  // JSON, whatever the settings say
     variant_ = profile_ ? profile_->variant() : plain_variant;
     variant_key_ = variant_.key();
 }
@@ -209,6 +230,7 @@ std::string& Session::output() {
 }
 
 void Session::set_server_echo(bool on) {
+    if (kind_ == ListenerKind::web) return;  // the page shows a password field instead
     if (on) {
         telnet_.enable(telnet_opt::echo, TelnetSide::local, *this);
     } else {
@@ -293,9 +315,9 @@ void Session::enter(Room& room) {
 
 void Session::disconnect(std::string_view reason) {
     if (closing_ || room_ == &world_.logout_room()) return;
-    close_reason_ = reason;
+    extras().close_reason = reason;
     if (!quiet_) spdlog::info("disconnect {} {} ({})", address_, name_.empty() ? "-" : name_, reason);
-    if (variant_.gmcp) deliver(Event{.kind = EventKind::goodbye, .text = reason});
+    if (variant_.structured()) deliver(Event{.kind = EventKind::goodbye, .text = reason});
     enter(world_.logout_room());
 }
 
@@ -307,7 +329,7 @@ void Session::mark_closing() {
     mccp_starting_ = false;
     end_compression();
     closing_ = true;
-    if (close_reason_.empty()) close_reason_ = "logout";
+    if (extras().close_reason.empty()) extras().close_reason = "logout";
     world_.mark_pending(*this);
 }
 
@@ -317,17 +339,33 @@ namespace natter {
 
 bool Session::ignores_listed(const Session& other) const {
     const auto key = name_key(other.name_);
-    return std::find(ignored_.begin(), ignored_.end(), key) != ignored_.end();
+    const auto& ignored = extras_->ignored;
+    return std::find(ignored.begin(), ignored.end(), key) != ignored.end();
 }
 
 bool Session::ignore(std::string_view name) {
     auto key = name_key(name);
-    if (std::find(ignored_.begin(), ignored_.end(), key) != ignored_.end()) return false;
-    ignored_.push_back(std::move(key));
+    auto& ignored = extras().ignored;
+    if (std::find(ignored.begin(), ignored.end(), key) != ignored.end()) return false;
+    ignored.push_back(std::move(key));
     return true;
 }
 
-bool Session::unignore(std::string_view name) { return std::erase(ignored_, name_key(name)) > 0; }
+bool Session::unignore(std::string_view name) { return extras_ && std::erase(extras_->ignored, name_key(name)) > 0; }
+
+Session::Extras& Session::extras() {
+    if (!extras_) extras_ = std::make_unique<Extras>();
+    return *extras_;
+}
+
+namespace {
+const std::string no_text;
+const std::vector<std::string> no_names;
+}  // namespace
+
+const std::string& Session::close_reason() const { return extras_ ? extras_->close_reason : no_text; }
+const std::string& Session::reply_to() const { return extras_ ? extras_->reply_to : no_text; }
+const std::vector<std::string>& Session::ignored() const { return extras_ ? extras_->ignored : no_names; }
 
 }  // namespace natter
 
@@ -340,17 +378,17 @@ constexpr std::size_t max_held_lines = 64;
 void Session::take_line(std::string_view raw) {
     if (holding_input_) {
         secret_input_ = true;
-        if (held_lines_.size() < max_held_lines) held_lines_.emplace_back(raw);
+        if (extras().held_lines.size() < max_held_lines) extras().held_lines.emplace_back(raw);
         return;
     }
-    if (secret_handler_) {
+    if (extras_ && extras_->secret_handler) {
         secret_input_ = true;
-        auto handler = std::move(secret_handler_);
-        secret_handler_ = nullptr;
+        auto handler = std::move(extras_->secret_handler);
+        extras_->secret_handler = nullptr;
         std::string secret{raw};
         handler(*this, secret);
         wipe(secret);
-        if (!secret_handler_ && echo_off_) {
+        if (!extras_->secret_handler && echo_off_) {
             echo_off_ = false;
             set_server_echo(false);
         }
@@ -360,7 +398,7 @@ void Session::take_line(std::string_view raw) {
 }
 
 void Session::ask_secret(std::string_view prompt, SecretHandler handler) {
-    secret_handler_ = std::move(handler);
+    extras().secret_handler = std::move(handler);
     if (!echo_off_) {
         echo_off_ = true;
         set_server_echo(true);
@@ -373,10 +411,11 @@ void Session::hold_input() { holding_input_ = true; }
 void Session::release_input() {
     holding_input_ = false;
     // A replayed line may hold input again (a pipelined login): stop there.
-    while (!holding_input_ && !closing_ && !held_lines_.empty()) {
-        std::string line = std::move(held_lines_.front());
-        wipe(held_lines_.front());
-        held_lines_.erase(held_lines_.begin());
+    while (!holding_input_ && !closing_ && extras_ && !extras_->held_lines.empty()) {
+        auto& held = extras_->held_lines;
+        std::string line = std::move(held.front());
+        wipe(held.front());
+        held.erase(held.begin());
         take_line(line);
         wipe(line);
     }

@@ -45,6 +45,9 @@ public:
 
     // Raw bytes from the peer. Complete lines are dispatched before it returns.
     void receive(std::string_view bytes);
+    // A message from a web client (a WebSocket message): each line of it is
+    // a command line, as if typed.
+    void receive_text(std::string_view text);
     // True (once) when input since the last call went to a password prompt
     // or was held while a password was checked: the caller then wipes the
     // buffer it passed to receive().
@@ -108,7 +111,7 @@ public:
     // Gives up on this client's output (it cannot or will not take it): the
     // outbox is dropped and the session disconnected at the next safe point.
     void abandon(std::string reason);
-    [[nodiscard]] const std::string& close_reason() const { return close_reason_; }
+    [[nodiscard]] const std::string& close_reason() const;
     [[nodiscard]] Clock::time_point last_input() const { return last_input_; }
     [[nodiscard]] Clock::time_point connected_at() const { return connected_at_; }
     // Whether the idle warning was sent since the last input.
@@ -119,14 +122,16 @@ public:
     void set_server_echo(bool on);
 
     // Talker state: whom `reply` answers, and whose lines this session drops.
-    [[nodiscard]] const std::string& reply_to() const { return reply_to_; }
-    void set_reply_to(std::string name) { reply_to_ = std::move(name); }
+    [[nodiscard]] const std::string& reply_to() const;
+    void set_reply_to(std::string name) { extras().reply_to = std::move(name); }
     // Inline for the usual case, an empty list: it is asked for every
     // receiver of every broadcast.
-    [[nodiscard]] bool ignores(const Session& other) const { return !ignored_.empty() && ignores_listed(other); }
+    [[nodiscard]] bool ignores(const Session& other) const {
+        return extras_ && !extras_->ignored.empty() && ignores_listed(other);
+    }
     bool ignore(std::string_view name);    // false if already ignored
     bool unignore(std::string_view name);  // false if not ignored
-    [[nodiscard]] const std::vector<std::string>& ignored() const { return ignored_; }
+    [[nodiscard]] const std::vector<std::string>& ignored() const;
 
     // Rendered output not yet handed on (tests read it here).
     [[nodiscard]] std::string& outbox() { return outbox_; }
@@ -203,9 +208,18 @@ private:
     std::size_t in_flight_ = 0;
     Clock::time_point connected_at_;
     Clock::time_point last_input_;
-    std::string close_reason_;
-    std::string reply_to_;
-    std::vector<std::string> ignored_;  // name keys, in the order ignored
+    // What only some sessions ever have, made on first use: an idle
+    // connection costs one pointer for all of it.
+    struct Extras {
+        std::string close_reason;
+        std::string reply_to;
+        std::vector<std::string> ignored;  // name keys, in the order ignored
+        SecretHandler secret_handler;
+        // Lines typed while a password check runs; rare and few.
+        std::vector<std::string> held_lines;  // may hold a password: wiped after use
+    };
+    Extras& extras();
+    std::unique_ptr<Extras> extras_;
     // Bit-fields: two bytes for all, on every connection.
     bool closing_ : 1 = false;
     bool pending_ : 1 = false;      // in the world's flush list
@@ -220,10 +234,6 @@ private:
     ListenerKind kind_;
     FloodGate flood_gate_;
     std::uint64_t id_ = 0;  // set by World::attach
-    SecretHandler secret_handler_;
-    // Lines typed while a password check runs; rare and few. A vector, not a
-    // deque: an empty std::deque allocates ~600 bytes, on every connection.
-    std::vector<std::string> held_lines_;  // may hold a password: wiped after use
 
     std::list<Session*>::iterator room_position_;
     std::list<Session*>::iterator world_position_;  // in World::sessions_

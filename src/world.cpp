@@ -92,7 +92,8 @@ void World::announce_channels() {
     std::vector<std::string_view> rooms;
     rooms.reserve(chat_rooms_.size());
     for (const auto& room : chat_rooms_) rooms.push_back(room->name());
-    RenderCache cache{Event{.kind = EventKind::channels, .rooms = rooms}};
+    const Event event{.kind = EventKind::channels, .rooms = rooms};
+    RenderCache cache{event};
     for (auto* user : users_) {
         if (!user->variant().structured()) continue;  // nothing to show a plain client
         const auto& bytes = cache.bytes_for(user->variant(), user->variant_key());

@@ -38,33 +38,45 @@ constexpr std::size_t retained_outbox_bytes = 2048;
 }  // namespace
 
 Connection::Connection(Server& server, uv_stream_t* listener, ListenerKind kind)
-    : server_{server},
-      handle_{},
-      accept_status_{init_and_accept(server.loop(), listener, handle_)},
-      session_{server.world(), peer_address(handle_, accept_status_), kind} {
+    : server_{server}, handle_{}, accept_status_{init_and_accept(server.loop(), listener, handle_)} {
     handle_.data = this;
-    session_.link = this;
+    auto address = peer_address(handle_, accept_status_);
+    if (kind == ListenerKind::web) {
+        // The session waits for the WebSocket: a request for the page is no chat.
+        web_ = std::make_unique<WebEndpoint>(std::move(address), server.world().now());
+    } else {
+        session_.emplace(server.world(), std::move(address), kind);
+        session_->link = this;
+    }
 }
+
+const std::string& Connection::address() const { return session_ ? session_->address() : web_->peer_address(); }
 
 void Connection::start() {
     uv_tcp_nodelay(&handle_, 1);
     uv_tcp_keepalive(&handle_, 1, 300);  // finds peers that vanished without FIN or RST
     if (const int status = uv_read_start(stream(), &Connection::on_alloc, &Connection::on_read); status != 0) {
-        session_.disconnect(uv_strerror(status));
+        if (session_) {
+            session_->disconnect(uv_strerror(status));
+        } else {
+            close_now();
+        }
         return;
     }
-    spdlog::info("connect {}", session_.address());
-    session_.start();
+    spdlog::info("connect {}{}", address(), web_ ? " (web)" : "");
+    if (session_) session_->start();
 }
 
 void Connection::refuse(std::string_view reason, bool quiet) {
-    if (quiet) {
-        session_.set_quiet();
-    } else {
-        spdlog::info("connect {} refused: {}", session_.address(), reason);
+    if (!quiet) spdlog::info("connect {} refused: {}", address(), reason);
+    if (!session_) {
+        web_->refuse(503, reason);
+        server_.mark_pending(*this);
+        return;
     }
-    session_.send(reason);
-    session_.disconnect("refused");
+    if (quiet) session_->set_quiet();
+    session_->send(reason);
+    session_->disconnect("refused");
 }
 
 void Connection::on_alloc(uv_handle_t* handle, std::size_t, uv_buf_t* buf) noexcept {
@@ -82,21 +94,41 @@ void Connection::on_read(uv_stream_t* stream, ssize_t nread, const uv_buf_t* buf
     auto& self = *static_cast<Connection*>(stream->data);
     if (nread > 0) {
         self.read_iteration_ = self.server_.iteration();
-        self.session_.receive({buf->base, static_cast<std::size_t>(nread)});
-        if (self.session_.took_secret_input()) wipe(std::span<char>{buf->base, static_cast<std::size_t>(nread)});
+        const std::string_view bytes{buf->base, static_cast<std::size_t>(nread)};
+        if (self.web_) {
+            self.web_->receive(bytes, self.server_.world().config(), self);
+            if (!self.session_) self.server_.mark_pending(self);  // an HTTP answer to send
+        } else {
+            self.session_->receive(bytes);
+        }
+        if (self.session_ && self.session_->took_secret_input()) {
+            wipe(std::span<char>{buf->base, static_cast<std::size_t>(nread)});
+        }
     } else if (nread == UV_ENOBUFS) {
         uv_read_stop(stream);
         self.read_stopped_ = true;
         self.server_.read_later(self);
     } else if (nread < 0) {
         uv_read_stop(stream);
-        self.session_.disconnect(nread == UV_EOF ? "peer closed" : uv_strerror(static_cast<int>(nread)));
+        if (self.session_) {
+            self.session_->disconnect(nread == UV_EOF ? "peer closed" : uv_strerror(static_cast<int>(nread)));
+        } else {
+            self.close_now();  // an HTTP client that went before its answer
+        }
     }
+}
+
+std::string* Connection::output_buffer() {
+    // A web connection's HTTP answer (the 101 of an upgrade) goes before
+    // anything the session says.
+    if (web_ && !web_->output().empty()) return &web_->output();
+    return session_ ? &session_->output() : nullptr;
 }
 
 std::span<const char> Connection::sendable() {
     if (closing_started_ || write_) return {};
-    return session_.output();
+    auto* buffer = output_buffer();
+    return buffer == nullptr ? std::span<const char>{} : std::span<const char>{*buffer};
 }
 
 int Connection::fd() const {
@@ -106,7 +138,9 @@ int Connection::fd() const {
 }
 
 void Connection::sent(int result) {
-    auto& outbox = session_.output();
+    auto* buffer = output_buffer();
+    if (buffer == nullptr) return;
+    auto& outbox = *buffer;
     if (result > 0) outbox.erase(0, static_cast<std::size_t>(result));
     // A burst leaves a big buffer behind; with thousands of clients the
     // buffers kept for the next burst would outweigh everything else.
@@ -114,10 +148,17 @@ void Connection::sent(int result) {
 }
 
 void Connection::after_send(int result) {
-    auto& outbox = session_.output();
+    auto* buffer = output_buffer();
+    if (buffer == nullptr) return;
+    auto& outbox = *buffer;
     if (result < 0 && result != UV_EAGAIN) {
         outbox.clear();
-        session_.disconnect(uv_strerror(result));
+        if (session_) {
+            session_->disconnect(uv_strerror(result));
+        } else {
+            close_now();
+            return;
+        }
     }
     if (!outbox.empty() && !write_ && !closing_started_) {
         // The kernel is full: hand the rest to libuv in a request that owns
@@ -129,40 +170,61 @@ void Connection::after_send(int result) {
         const uv_buf_t buf = uv_buf_init(write_->bytes.data(), static_cast<unsigned>(write_->bytes.size()));
         if (const int status = uv_write(&write_->request, stream(), &buf, 1, &Connection::on_write); status != 0) {
             write_.reset();
-            session_.disconnect(uv_strerror(status));
-        } else {
-            session_.set_bytes_in_flight(write_->bytes.size());
+            if (session_) {
+                session_->disconnect(uv_strerror(status));
+            } else {
+                close_now();
+            }
+        } else if (session_) {
+            session_->set_bytes_in_flight(write_->bytes.size());
             // libuv may have written some at once; the pacer watches the rest.
-            server_.world().pacer().on_backlog(session_.id(), result > 0, server_.world().now());
+            server_.world().pacer().on_backlog(session_->id(), result > 0, server_.world().now());
         }
     }
 }
 
 void Connection::close_if_done() {
     if (closing_started_) return;
-    if (session_.closing() && (session_.abandoned() || (session_.pending_output() == 0 && !write_))) begin_close();
+    const bool web_output = web_ && !web_->output().empty();
+    if (!session_) {
+        // An HTTP answer, sent: the connection is done.
+        if (web_->finished() && !web_output && !write_) begin_close();
+        return;
+    }
+    if (!session_->closing()) return;
+    // A WebSocket ends with a close frame, after the session's last words.
+    if (web_ && !session_->abandoned()) {
+        web_->close_from_server(server_.world().shutting_down() ? ws_close::going_away : ws_close::normal,
+                                session_->close_reason(), *this);
+    }
+    if (session_->abandoned() || (session_->pending_output() == 0 && !web_output && !write_)) begin_close();
 }
 
 void Connection::sent_early(int result) {
     sent(result);
-    if (result < 0 && result != UV_EAGAIN) {
-        session_.output().clear();
-        server_.world().defer_disconnect(session_, uv_strerror(result));
+    if (result < 0 && result != UV_EAGAIN && session_) {
+        session_->output().clear();
+        server_.world().defer_disconnect(*session_, uv_strerror(result));
     }
 }
 
 void Connection::on_write(uv_write_t* request, int status) noexcept {
     auto& self = *static_cast<Connection*>(request->data);
     self.write_.reset();
-    self.session_.set_bytes_in_flight(0);
-    if (status == 0) self.server_.world().pacer().on_progress(self.session_.id(), self.server_.world().now());
-    if (status < 0 && status != UV_ECANCELED) self.session_.disconnect(uv_strerror(status));
-    if (!self.closing_started_) self.server_.world().mark_pending(self.session_);
+    if (!self.session_) {
+        if (status < 0) self.close_now();
+        if (!self.closing_started_) self.server_.mark_pending(self);
+        return;
+    }
+    self.session_->set_bytes_in_flight(0);
+    if (status == 0) self.server_.world().pacer().on_progress(self.session_->id(), self.server_.world().now());
+    if (status < 0 && status != UV_ECANCELED) self.session_->disconnect(uv_strerror(status));
+    if (!self.closing_started_) self.server_.world().mark_pending(*self.session_);
 }
 
 void Connection::begin_close() {
     if (closing_started_) return;
-    if (session_.abandoned()) {
+    if (session_ && session_->abandoned()) {
         close_now();
         return;
     }
@@ -184,30 +246,79 @@ void Connection::on_shutdown(uv_shutdown_t* request, int) noexcept {
 }
 
 void Connection::abort() {
-    session_.output().clear();
-    session_.outbox().clear();
-    if (!session_.closing()) session_.disconnect("server shutdown");
+    if (session_) {
+        session_->output().clear();
+        session_->outbox().clear();
+        if (!session_->closing()) session_->disconnect("server shutdown");
+    }
     close_now();
 }
 
 void Connection::resume_reading() {
     if (!read_stopped_) return;
     read_stopped_ = false;
-    if (closing_started_ || session_.closing()) return;
+    if (closing_started_ || (session_ && session_->closing())) return;
     if (const int status = uv_read_start(stream(), &Connection::on_alloc, &Connection::on_read); status != 0) {
-        session_.disconnect(uv_strerror(status));
+        if (session_) {
+            session_->disconnect(uv_strerror(status));
+        } else {
+            close_now();
+        }
     }
 }
 
 OutputPacer::Sample Connection::pacing_sample() {
+    if (!session_) return {.gone = true};
     const std::size_t queued = write_ ? uv_stream_get_write_queue_size(stream()) : 0;
     // The limit counts what libuv still holds, not what the write started with.
-    session_.set_bytes_in_flight(queued);
+    session_->set_bytes_in_flight(queued);
     int unacknowledged = 0;
     if (::ioctl(fd(), TIOCOUTQ, &unacknowledged) != 0) unacknowledged = 0;
-    return {.pending = session_.pending_output(),
+    return {.pending = session_->pending_output(),
             .in_loop_queue = queued,
             .unacknowledged = static_cast<std::size_t>(std::max(unacknowledged, 0))};
+}
+
+void Connection::web_tick(std::chrono::steady_clock::time_point now) {
+    if (!web_ || closing_started_) return;
+    if (web_->tick(now, server_.world().config(), *this)) return;
+    if (session_) {
+        session_->disconnect(web_->upgraded() ? "no answer to ping" : "request head timeout");
+    } else {
+        close_now();  // a request head that never came whole
+    }
+}
+
+void Connection::on_web_upgrade(std::string_view address) {
+    session_.emplace(server_.world(), std::string{address}, ListenerKind::web);
+    session_->link = this;
+    // A trusted proxy named the client: it is the client the limits count.
+    if (address != web_->peer_address()) server_.move_address(web_->peer_address(), session_->address());
+    spdlog::info("websocket {}{}", session_->address(),
+                 address != web_->peer_address() ? " via " + web_->peer_address() : std::string{});
+    if (const char* refusal = server_.refusal_after_upgrade(session_->address())) {
+        session_->send(refusal);
+        session_->disconnect("refused");
+        return;
+    }
+    session_->start();
+}
+
+void Connection::on_web_message(std::string_view text) {
+    if (session_) session_->receive_text(text);
+}
+
+void Connection::web_send(std::string_view bytes) {
+    if (session_) {
+        session_->send_raw(bytes);
+    } else {
+        web_->output().append(bytes);
+        server_.mark_pending(*this);
+    }
+}
+
+void Connection::on_web_closed(std::string_view reason) {
+    if (session_) session_->disconnect(reason);
 }
 
 void Connection::close_now() {
@@ -215,6 +326,7 @@ void Connection::close_now() {
     closed_ = true;
     closing_started_ = true;
     uv_close(reinterpret_cast<uv_handle_t*>(&handle_), &Connection::on_close);
+    server_.release(*this);  // the socket is closed now; the callback comes later
 }
 
 void Connection::on_close(uv_handle_t* handle) noexcept {

@@ -1,23 +1,27 @@
-// One TCP connection: the uv_tcp_t, the Session it carries, and the write in
-// flight. Created by the Server on accept; deleted only in its close
-// callback, so no callback ever sees a dead connection.
+// One TCP connection: the uv_tcp_t, the codec its listener's kind puts on
+// the bytes (the Session's telnet, or a WebEndpoint's HTTP and WebSocket),
+// the Session it carries (on a web listener, once /ws is upgraded), and the
+// write in flight. Created by the Server on accept; deleted only in its
+// close callback, so no callback ever sees a dead connection.
 #pragma once
 
 #include <uv.h>
 
 #include <cstdint>
 #include <memory>
+#include <optional>
 #include <span>
 #include <string>
 
 #include "src/output_pacer.hpp"
 #include "src/session.hpp"
+#include "src/web_endpoint.hpp"
 
 namespace natter::net {
 
 class Server;
 
-class Connection {
+class Connection final : private WebHost {
 public:
     // Accepts the pending connection on `listener`; check accepted().
     Connection(Server& server, uv_stream_t* listener, ListenerKind kind);
@@ -25,8 +29,17 @@ public:
     Connection& operator=(const Connection&) = delete;
 
     [[nodiscard]] bool accepted() const { return accept_status_ == 0; }
-    [[nodiscard]] Session& session() { return session_; }
+    // The session: always on telnet and mud listeners, on a web one once
+    // the WebSocket is open.
+    [[nodiscard]] bool has_session() const { return session_.has_value(); }
+    [[nodiscard]] Session& session() { return *session_; }
     [[nodiscard]] Server& server() { return server_; }
+    // The address limits and bans count this connection under.
+    [[nodiscard]] const std::string& address() const;
+    [[nodiscard]] bool is_web() const { return web_ != nullptr; }
+    // About once a second, for a web connection: WebSocket pings, and the
+    // end of one that stopped answering or never finished its request.
+    void web_tick(std::chrono::steady_clock::time_point now);
 
     // Starts reading and greets the peer.
     void start();
@@ -82,6 +95,12 @@ private:
 
     void begin_close();
     void close_now();
+    // The buffer sendable() hands out and sent() takes from, or nullptr.
+    [[nodiscard]] std::string* output_buffer();
+    void on_web_upgrade(std::string_view address) override;
+    void on_web_message(std::string_view text) override;
+    void web_send(std::string_view bytes) override;
+    void on_web_closed(std::string_view reason) override;
     uv_stream_t* stream() { return reinterpret_cast<uv_stream_t*>(&handle_); }
 
     Server& server_;
@@ -92,7 +111,8 @@ private:
     bool closed_ : 1 = false;
     bool read_stopped_ : 1 = false;  // waiting in the server's list to read again
     std::uint16_t read_iteration_ = 0;  // the loop iteration of its last read
-    Session session_;
+    std::optional<Session> session_;
+    std::unique_ptr<WebEndpoint> web_;     // a web listener's codec
     std::unique_ptr<WriteRequest> write_;  // at most one write in flight
 };
 

@@ -166,8 +166,9 @@ void Server::accept_one(Listener& listener) {
         connection->abort();
         return;
     }
-    const auto& address = connection->session().address();
+    const auto& address = connection->address();
     ++per_address_[address];
+    if (connection->is_web()) web_connections_.push_back(connection);
     const bool out_of_descriptors = connections_ > descriptor_budget_;
     note_descriptor_pressure(out_of_descriptors);
     if (const char* refusal = refusal_for(address, out_of_descriptors)) {
@@ -219,18 +220,52 @@ const char* Server::refusal_for(const std::string& address, bool out_of_descript
     return nullptr;
 }
 
-void Server::forget(Connection& connection) {
+void Server::release(Connection& connection) {
     --connections_;
-    if (connection.read_stopped()) std::erase(read_stopped_, &connection);
-    world_.pacer().forget(connection.session().id());
     if (!connection.accepted()) return;
-    const auto it = per_address_.find(connection.session().address());
+    const auto it = per_address_.find(connection.address());
     if (it != per_address_.end() && --it->second == 0) per_address_.erase(it);
+}
+
+void Server::forget(Connection& connection) {
+    if (connection.read_stopped()) std::erase(read_stopped_, &connection);
+    if (connection.is_web()) {
+        std::erase(web_connections_, &connection);
+        std::erase(pending_connections_, &connection);
+    }
+    if (connection.has_session()) world_.pacer().forget(connection.session().id());
+}
+
+void Server::mark_pending(Connection& connection) {
+    if (std::find(pending_connections_.begin(), pending_connections_.end(), &connection) == pending_connections_.end()) {
+        pending_connections_.push_back(&connection);
+    }
+}
+
+void Server::move_address(const std::string& from, const std::string& to) {
+    if (const auto it = per_address_.find(from); it != per_address_.end() && --it->second == 0) per_address_.erase(it);
+    ++per_address_[to];
+}
+
+const char* Server::refusal_after_upgrade(const std::string& address) const {
+    const auto& limits = world_.config().limits;
+    const auto it = per_address_.find(address);
+    if (limits.max_per_address > 0 && it != per_address_.end() && it->second > limits.max_per_address) {
+        return "Sorry, there are too many connections from your address (server full for your address).";
+    }
+    return nullptr;
 }
 
 void Server::on_tick(uv_timer_t* timer) noexcept {
     auto& self = *static_cast<Server*>(timer->data);
     self.world_.enforce_timeouts();
+    // Pings, and heads that never came whole; a tick may close a connection,
+    // which takes it off the list, so walk a copy.
+    if (!self.web_connections_.empty()) {
+        const auto now = std::chrono::steady_clock::now();
+        const auto web = self.web_connections_;
+        for (auto* connection : web) connection->web_tick(now);
+    }
     self.notifier_.watchdog();
 }
 
@@ -299,8 +334,10 @@ void Server::flush_all() {
     // for good, so this ends; the bound is only a guard.
     for (int round = 0; round < 64; ++round) {
         world_.settle();
-        if (!world_.has_pending()) break;
+        if (!world_.has_pending() && pending_connections_.empty()) break;
         world_.flush_pending([this](Session& session) { flushing_.push_back(static_cast<Connection*>(session.link)); });
+        flushing_.insert(flushing_.end(), pending_connections_.begin(), pending_connections_.end());
+        pending_connections_.clear();
         flush_batch();
     }
     flush_log();
@@ -410,6 +447,9 @@ void Server::on_drain_timeout(uv_timer_t* timer) noexcept {
     auto& self = *static_cast<Server*>(timer->data);
     std::vector<Connection*> stragglers;
     for (auto* session : self.world_.sessions()) stragglers.push_back(static_cast<Connection*>(session->link));
+    for (auto* connection : self.web_connections_) {
+        if (!connection->has_session()) stragglers.push_back(connection);
+    }
     spdlog::warn("shutdown: closing {} connections that did not drain", stragglers.size());
     for (auto* connection : stragglers) connection->abort();
 }

@@ -58,8 +58,21 @@ public:
     [[nodiscard]] std::uint16_t iteration() const { return iteration_; }
     void read_later(Connection& connection) { read_stopped_.push_back(&connection); }
 
+    // Called when a connection's socket is closed: its place under
+    // max_clients and max_per_address is free at once, before the close
+    // callback, so a client that reconnects on seeing EOF finds it free.
+    void release(Connection& connection);
     // Called from Connection's close callback.
     void forget(Connection& connection);
+    // A connection without a session (a web request being answered) has
+    // output for the next flush.
+    void mark_pending(Connection& connection);
+    // A web connection's client turned out to be `to` (named by a trusted
+    // proxy), not the proxy `from`: the per-address count follows.
+    void move_address(const std::string& from, const std::string& to);
+    // Why a WebSocket client at `address` may not stay (too many from its
+    // address, now that it is known), or nullptr.
+    [[nodiscard]] const char* refusal_after_upgrade(const std::string& address) const;
 
 private:
     static void on_connection(uv_stream_t* listener, int status) noexcept;
@@ -139,6 +152,8 @@ private:
     std::vector<Connection*> early_sending_;
     std::vector<int> early_results_;
     std::vector<Connection*> read_stopped_;
+    std::vector<Connection*> web_connections_;       // for their ping ticks
+    std::vector<Connection*> pending_connections_;   // no session, output waiting
     std::chrono::steady_clock::time_point last_paced_{};
     std::uint16_t iteration_ = 0;
     unsigned read_chunk_ = 64 * 1024;

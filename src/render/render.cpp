@@ -2,6 +2,7 @@
 
 #include "src/render/event_text.hpp"
 #include "src/render/gmcp_messages.hpp"
+#include "src/render/json_event.hpp"
 #include "src/telnet.hpp"
 #include "src/text_layout.hpp"
 
@@ -14,6 +15,12 @@ constexpr std::size_t wrap_indent = 2;
 }  // namespace
 
 void render(const Event& event, const Variant& variant, std::string& out) {
+    if (variant.json) {
+        std::string line;
+        append_event_text(event, ColourDepth::none, line);
+        append_event_frame(event, line, out);
+        return;
+    }
     if (variant.width == 0 && !variant.ascii && !variant.gmcp && event.kind != EventKind::prompt) {
         // The usual case, plain or coloured: straight into `out`.
         if (append_event_text(event, variant.colour, out)) out.append("\r\n");

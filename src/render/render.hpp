@@ -20,6 +20,8 @@ void render(const Event& event, const Variant& variant, std::string& out);
 class RenderCache {
 public:
     explicit RenderCache(const Event& event) : event_{event} {}
+    // The cache keeps a reference: a temporary event would dangle.
+    explicit RenderCache(Event&&) = delete;
     RenderCache(const RenderCache&) = delete;
     RenderCache& operator=(const RenderCache&) = delete;
 

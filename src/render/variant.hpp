@@ -24,17 +24,19 @@ struct Variant {
     bool gmcp_room = false;  // ... and Room.* messages
     bool gmcp_comm = false;  // ... and Comm.* messages
     bool gmcp_char = false;  // ... and Char.* messages
+    bool json = false;       // a web client: one WebSocket message of JSON per event (docs/web-json.md)
     std::uint16_t width = 0;  // wrap lines at this many columns; 0: never
 
     [[nodiscard]] constexpr std::uint32_t key() const {
         return static_cast<std::uint32_t>(colour) | static_cast<std::uint32_t>(prompt) << 2U |
                static_cast<std::uint32_t>(ascii) << 4U | static_cast<std::uint32_t>(gmcp) << 5U |
                static_cast<std::uint32_t>(gmcp_room) << 6U | static_cast<std::uint32_t>(gmcp_comm) << 7U |
-               static_cast<std::uint32_t>(gmcp_char) << 8U | static_cast<std::uint32_t>(width) << 16U;
+               static_cast<std::uint32_t>(gmcp_char) << 8U | static_cast<std::uint32_t>(json) << 9U |
+               static_cast<std::uint32_t>(width) << 16U;
     }
     // Whether events that only carry structure (who is where) render to
     // anything for this variant.
-    [[nodiscard]] constexpr bool structured() const { return gmcp; }
+    [[nodiscard]] constexpr bool structured() const { return gmcp || json; }
     [[nodiscard]] constexpr bool plain() const { return key() == 0; }
     friend constexpr bool operator==(const Variant& a, const Variant& b) { return a.key() == b.key(); }
 };

@@ -285,7 +285,7 @@ TEST_CASE("Operators: kick, ban, unban, announce, who and shutdown work; others 
     CHECK(bob.read_until(is("Unknown command: sh")));
 
     REQUIRE(root.send_line("who"));
-    CHECK(root.read_until(has("carol (lobby) from 127.0.0.7")));
+    CHECK(root.read_until(has("carol (lobby) from 127.0.0.7 via telnet")));
     REQUIRE(bob.send_line("who"));
     REQUIRE(bob.read_until(is("The following are logged in:")));
     for (int i = 0; i < 3; ++i) {

@@ -151,7 +151,14 @@ TEST_CASE("Config: the shipped config/natter.toml parses") {
     // Found from this file's path: tests/unit/ is two levels below the root.
     const auto root = std::filesystem::path{__FILE__}.parent_path().parent_path().parent_path();
     const auto result = load_config((root / "config" / "natter.toml").string());
-    CHECK_MESSAGE(result.has_value(), (result ? "" : result.error().message));
+    REQUIRE_MESSAGE(result.has_value(), (result ? "" : result.error().message));
+    // It opens the MUD port and the web page beside the classic port.
+    REQUIRE(result->listeners.size() == 2);
+    CHECK(result->listeners[0].port == 4000);
+    CHECK(result->listeners[0].kind == ListenerKind::mud);
+    CHECK(result->listeners[1].port == 8080);
+    CHECK(result->listeners[1].kind == ListenerKind::web);
+    CHECK(result->web.ping_s == 30);
 }
 
 TEST_CASE("Config: an unknown key is an error naming the origin, line and key") {

@@ -326,6 +326,26 @@ TEST_CASE("MUD clients: GMCP carries says, tells, arrivals and departures; JSON 
     CHECK(contains(test::gmcp_of(test::take_telnet(g)), R"(Room.RemovePlayer "bob")"));
 }
 
+TEST_CASE("MUD clients: a room made or closed by a join is told to GMCP clients as the new channel list") {
+    test::TestWorld t;
+    auto& g = t.connect();
+    g.receive(verb(do_, telnet_opt::gmcp));
+    test::TestWorld::type(g, "login Gee");
+    static_cast<void>(test::take_telnet(g));
+    auto& bob = t.connect();
+    test::TestWorld::type(bob, "login bob");
+    test::TestWorld::type(bob, "join cellar");
+    const std::string both =
+        R"j(Comm.Channel.List [{"caption":"lobby (room)","command":"join lobby","name":"lobby"},)j"
+        R"j({"caption":"cellar (room)","command":"join cellar","name":"cellar"},{"caption":"private messages")j";
+    CHECK(any_starts_with(test::gmcp_of(test::take_telnet(g)), both));
+    test::TestWorld::type(bob, "join lobby");  // the cellar empties and goes
+    t.world.settle();
+    CHECK(any_starts_with(test::gmcp_of(test::take_telnet(g)),
+                          R"j(Comm.Channel.List [{"caption":"lobby (room)","command":"join lobby","name":"lobby"},)j"
+                          R"j({"caption":"private messages")j"));
+}
+
 TEST_CASE("MUD clients: GMCP Core.Ping is answered, Core.Supports picks the packages, Core.Goodbye ends") {
     test::TestWorld t;
     auto& g = t.connect();
