@@ -335,8 +335,17 @@ void Server::flush_all() {
     for (int round = 0; round < 64; ++round) {
         world_.settle();
         if (!world_.has_pending() && pending_connections_.empty()) break;
+        // A web connection marked before its WebSocket opened has a session
+        // now, maybe pending too: it goes in once, through the session, since
+        // two entries for one socket would send the same bytes twice, on two
+        // I/O threads at once.
+        for (auto* connection : pending_connections_) {
+            if (connection->has_session()) world_.mark_pending(connection->session());
+        }
         world_.flush_pending([this](Session& session) { flushing_.push_back(static_cast<Connection*>(session.link)); });
-        flushing_.insert(flushing_.end(), pending_connections_.begin(), pending_connections_.end());
+        for (auto* connection : pending_connections_) {
+            if (!connection->has_session()) flushing_.push_back(connection);
+        }
         pending_connections_.clear();
         flush_batch();
     }

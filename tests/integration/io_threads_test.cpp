@@ -1,7 +1,8 @@
 // [server] io_threads: the sends of each flush split across I/O threads
-// while every client still gets every line, complete and in order; and the
-// threads are there (or not) as configured.
+// while every client, telnet or WebSocket, still gets every line, complete
+// and in order; and the threads are there (or not) as configured.
 #include <doctest/doctest.h>
+#include <nlohmann/json.hpp>
 
 #include <algorithm>
 #include <cstdio>
@@ -13,6 +14,7 @@
 #include "tests/support/chat_client.hpp"
 #include "tests/support/server_process.hpp"
 #include "tests/support/tcp_client.hpp"
+#include "tests/support/ws_client.hpp"
 
 using namespace natter::test;
 
@@ -63,6 +65,32 @@ void check_burst_reaches_everyone(ServerProcess& server, int listeners, int coun
     }
 }
 
+// A WebSocket client logged in as `name`, its welcome and sign-in read.
+WsClient web_reader(std::uint16_t port, const std::string& name) {
+    WsClient client{port};
+    REQUIRE(client.upgrade() == 101);
+    REQUIRE(client.send_text("login " + name));
+    REQUIRE(client.read_text_until([](std::string_view text) { return text.find("\"signed_in\"") != std::string_view::npos; }));
+    return client;
+}
+
+// The next `count` says of `from` that `client` reads, in the order they
+// came; other events between them are passed over. Stops at the first frame
+// that is not a text frame of valid JSON, or when none comes in time.
+std::vector<std::string> web_says(WsClient& client, std::string_view from, int count) {
+    std::vector<std::string> messages;
+    for (int frames = 0; static_cast<int>(messages.size()) < count && frames < count * 4; ++frames) {
+        const auto frame = client.read_frame();
+        if (!frame || frame->opcode != 1) break;
+        const auto event = nlohmann::json::parse(frame->payload, nullptr, false);
+        if (event.is_discarded()) break;
+        if (event.value("type", "") == "say" && event.value("from", "") == from) {
+            messages.push_back(event.value("message", ""));
+        }
+    }
+    return messages;
+}
+
 }  // namespace
 
 TEST_CASE("I/O threads: with io_threads = 2 every client gets every line of a burst, in order") {
@@ -89,4 +117,39 @@ TEST_CASE("I/O threads: io_threads = 1 sends from the loop thread alone") {
     CHECK(server.wait_for_log("output: the loop thread alone (io_threads = 1)"));
     CHECK(io_thread_names(server.pid()).empty());
     check_burst_reaches_everyone(server, 40, 100);
+}
+
+TEST_CASE("I/O threads: WebSocket and telnet clients in one room share the split flush, each frame whole and once") {
+    ServerProcess server{{.server_extra = "io_threads = 2\n",
+                          .extra_tables = "[[listeners]]\nport = 0\nkind = \"web\"\n"}};
+    CHECK(server.wait_for_log("output: 2 I/O threads, the loop thread one of them"));
+    constexpr int each = 16;  // of each kind: enough that every flush splits across both threads
+    constexpr int count = 200;
+    std::vector<WsClient> web;
+    std::vector<TcpClient> telnet;
+    for (int i = 0; i < each; ++i) {
+        web.push_back(web_reader(server.listener_port("web"), "web" + std::to_string(i)));
+        telnet.push_back(login_client(server.port(), "telnet" + std::to_string(i)));
+    }
+    TcpClient alice = login_client(server.port(), "alice");
+    for (auto& reader : telnet) {
+        REQUIRE(reader.read_until([](std::string_view line) { return line == "alice has entered the room."; }));
+    }
+    std::string burst;
+    std::vector<std::string> expected;
+    for (int i = 0; i < count; ++i) {
+        burst += "say " + numbered(i) + "\r\n";
+        expected.push_back(numbered(i));
+    }
+    REQUIRE(alice.send(burst));
+    for (auto& reader : web) CHECK(web_says(reader, "alice", count) == expected);
+    for (auto& reader : telnet) {
+        for (int i = 0; i < count; ++i) {
+            const auto check = reader.expect_line("alice: " + numbered(i));
+            if (!check) {
+                FAIL_CHECK(check);
+                break;
+            }
+        }
+    }
 }
