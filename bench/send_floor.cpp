@@ -2,9 +2,11 @@
 // scenario's deliveries, with no chat server in the way: N loopback TCP
 // connections, a reader process draining them all with epoll (as the load
 // generator does), and a sender that R times a second sends one line to each
-// of the N sockets, either with one write() per socket or with natterd's own
-// BatchSender (one io_uring submission per tick). Prints the sender's CPU
-// share: the floor under natterd's figure for the same load.
+// of the N sockets with natterd's own ParallelSender: one send() per socket
+// or one io_uring submission per tick, on --threads threads (1: the calling
+// thread alone, as natterd with io_threads = 1). Prints the sender's CPU
+// share and CPU per delivery: the floor under natterd's figure for the same
+// load, and how the kernel's cost divides across cores.
 //
 // Loopback only, bounded by --seconds and an alarm.
 #include <arpa/inet.h>
@@ -29,7 +31,7 @@
 #include <CLI/CLI.hpp>
 
 #include "bench/clock.hpp"
-#include "src/net/batch_sender.hpp"
+#include "src/net/parallel_sender.hpp"
 
 namespace {
 
@@ -94,7 +96,8 @@ void connect_pairs(std::size_t n, std::vector<int>& senders, std::vector<int>& r
     _exit(0);
 }
 
-void run(const std::string& mode, std::size_t sockets, unsigned rate, unsigned seconds, std::size_t line_bytes) {
+void run(const std::string& mode, unsigned threads, std::size_t sockets, unsigned rate, unsigned seconds,
+         std::size_t line_bytes) {
     std::vector<int> senders;
     std::vector<int> receivers;
     connect_pairs(sockets, senders, receivers);
@@ -106,12 +109,10 @@ void run(const std::string& mode, std::size_t sockets, unsigned rate, unsigned s
     }
     for (const int fd : receivers) close(fd);
 
-    std::unique_ptr<natter::net::BatchSender> batch;
-    if (mode == "io_uring") {
-        auto created = natter::net::BatchSender::create();
-        if (!created) throw std::runtime_error{created.error().message};
-        batch = std::move(*created);
-    }
+    // Started after the fork, which would copy no thread into the reader.
+    natter::net::ParallelSender sender{threads, mode == "io_uring"};
+    if (mode == "io_uring" && sender.rings() != sender.threads()) throw std::runtime_error{sender.unavailable()};
+    if (sender.threads() != threads) throw std::runtime_error{"could not start every sending thread"};
     std::string line(line_bytes - 2, 'x');
     line += "\r\n";
     const std::uint64_t ticks = std::uint64_t{rate} * seconds;
@@ -124,23 +125,18 @@ void run(const std::string& mode, std::size_t sockets, unsigned rate, unsigned s
             const timespec pause{0, wait};
             nanosleep(&pause, nullptr);
         }
-        if (batch) {
-            for (const int fd : senders) batch->add(fd, {line.data(), line.size()});
-            for (const int result : batch->send_all()) short_sends += result != static_cast<int>(line.size());
-        } else {
-            for (const int fd : senders) short_sends += write(fd, line.data(), line.size()) != static_cast<ssize_t>(line.size());
-        }
+        for (const int fd : senders) sender.add(fd, {line.data(), line.size()});
+        for (const int result : sender.send_all()) short_sends += result != static_cast<int>(line.size());
     }
     const double cpu = cpu_seconds() - cpu_start;
     const double wall = static_cast<double>(now_ns() - start) / 1e9;
-    batch.reset();
     for (const int fd : senders) close(fd);
     int status = 0;
     waitpid(reader, &status, 0);
     const double deliveries = static_cast<double>(ticks) * static_cast<double>(sockets);
-    std::printf("RESULT tool=send_floor mode=%s sockets=%zu ticks_per_s=%u seconds=%u line_bytes=%zu "
+    std::printf("RESULT tool=send_floor mode=%s threads=%u sockets=%zu ticks_per_s=%u seconds=%u line_bytes=%zu "
                 "deliveries_per_s=%.0f sender_cpu_pct=%.1f us_per_delivery=%.2f short_sends=%llu reader_ok=%s\n",
-                mode.c_str(), sockets, rate, seconds, line_bytes, deliveries / wall, 100.0 * cpu / wall,
+                mode.c_str(), threads, sockets, rate, seconds, line_bytes, deliveries / wall, 100.0 * cpu / wall,
                 cpu * 1e6 / deliveries, static_cast<unsigned long long>(short_sends),
                 WIFEXITED(status) && WEXITSTATUS(status) == 0 ? "yes" : "no");
     std::fflush(stdout);
@@ -155,16 +151,20 @@ int main(int argc, char** argv) {
     unsigned seconds = 5;
     std::size_t line_bytes = 64;
     std::string mode = "both";
+    unsigned threads = 1;
     app.add_option("-n,--sockets", sockets, "connections written to each tick")->check(CLI::Range(1, 10000));
     app.add_option("-r,--rate", rate, "ticks per second (one line to every socket per tick)")->check(CLI::Range(1, 100000));
     app.add_option("-d,--seconds", seconds, "how long to send")->check(CLI::Range(1, 600));
     app.add_option("--line-bytes", line_bytes, "bytes per line, CR LF included")->check(CLI::Range(3, 4096));
-    app.add_option("--mode", mode, "write, io_uring or both")->check(CLI::IsMember({"write", "io_uring", "both"}));
+    app.add_option("--mode", mode, "write (one send() per socket), io_uring or both")
+        ->check(CLI::IsMember({"write", "io_uring", "both"}));
+    app.add_option("-t,--threads", threads, "threads that send, as natterd's io_threads (1: one thread)")
+        ->check(CLI::Range(1, 64));
     CLI11_PARSE(app, argc, argv);
     signal(SIGPIPE, SIG_IGN);
     try {
         for (const std::string m : {"write", "io_uring"}) {
-            if (mode == m || mode == "both") run(m, sockets, rate, seconds, line_bytes);
+            if (mode == m || mode == "both") run(m, threads, sockets, rate, seconds, line_bytes);
         }
     } catch (const std::exception& error) {
         std::fprintf(stderr, "natter_send_floor: %s\n", error.what());

@@ -200,6 +200,7 @@ const std::vector<Key>& keys() {
          }},
         {"server", "announce_addresses", bool_key(&Config::server, &Config::Server::announce_addresses)},
         {"server", "io_uring", bool_key(&Config::server, &Config::Server::io_uring)},
+        {"server", "io_threads", uint_key(&Config::server, &Config::Server::io_threads, 0, 64)},
         {"limits", "max_clients",
          uint_key(&Config::limits, &Config::Limits::max_clients, 0, 10'000'000)},
         {"limits", "login_timeout_s",

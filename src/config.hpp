@@ -31,6 +31,10 @@ struct Config {
         // Hand each loop iteration's output for all clients to the kernel in
         // one system call (io_uring) where the kernel allows; read at start.
         bool io_uring = true;
+        // Threads that make the system calls of each flush, the loop thread
+        // included: 0 = one per core (at most 8), 1 = the loop thread alone.
+        // Read at start.
+        std::uint32_t io_threads = 0;
     } server;
 
     struct Limits {

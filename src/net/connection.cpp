@@ -227,11 +227,6 @@ std::span<const char> Connection::sendable() {
     return buffer == nullptr ? std::span<const char>{} : std::span<const char>{*buffer};
 }
 
-int Connection::try_write(std::span<const char> bytes) {
-    uv_buf_t buf = uv_buf_init(const_cast<char*>(bytes.data()), static_cast<unsigned>(bytes.size()));
-    return uv_try_write(stream(), &buf, 1);
-}
-
 int Connection::fd() const {
     uv_os_fd_t fd = -1;
     uv_fileno(reinterpret_cast<const uv_handle_t*>(&handle_), &fd);
@@ -339,10 +334,6 @@ void Connection::close_if_done() {
         return;
     }
     if (session_->pending_output() == 0 && !web_output && !write_) begin_close();
-}
-
-void Connection::flush_early() {
-    if (const auto bytes = sendable(); !bytes.empty()) sent_early(try_write(bytes));
 }
 
 void Connection::sent_early(int result) {

@@ -59,9 +59,10 @@ public:
     void refuse(std::string_view reason, bool quiet);
 
     // The once-per-iteration flush, in steps, so the server can hand many
-    // connections' output to the kernel in one system call: sendable() is
-    // what may be sent now (empty: nothing, or a write still in flight),
-    // sent by the server's ring or by try_write(); sent() takes what the
+    // connections' output to the kernel at once (in one system call per
+    // I/O thread): sendable() is what may be sent now (empty: nothing, or a
+    // write still in flight), called on the loop thread, whose bytes stay
+    // put until the server has sent them from fd(); sent() takes what the
     // kernel accepted (a byte count or a negative errno) off the outbox and
     // runs no session code, so every connection's outbox is right again
     // before after_send() may disconnect anyone (whose leave notice lands in
@@ -69,18 +70,14 @@ public:
     // then close_if_done() closes a closing session with nothing left.
     [[nodiscard]] std::span<const char> sendable();
     [[nodiscard]] int fd() const;
-    // uv_try_write of `bytes`: bytes taken or a negative errno.
-    [[nodiscard]] int try_write(std::span<const char> bytes);
     void sent(int result);
     void after_send(int result);
     void close_if_done();
 
-    // Writes what the kernel takes right now, mid-iteration; never starts a
-    // uv_write, never closes, and on error only defers the disconnect, so it
-    // is safe in the middle of a broadcast.
-    void flush_early();
-    // flush_early's second half, for a send made elsewhere: takes what the
-    // kernel accepted off the outbox; an error only defers the disconnect.
+    // A send made mid-iteration (the server's early flush): takes what the
+    // kernel accepted off the outbox; never starts a uv_write, never closes,
+    // and an error only defers the disconnect, so it is safe in the middle
+    // of a broadcast.
     void sent_early(int result);
 
     // Closes at once, dropping unsent output (used when shutdown drags on).

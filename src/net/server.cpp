@@ -5,6 +5,7 @@
 
 #include <algorithm>
 #include <filesystem>
+#include <thread>
 
 #include <vector>
 
@@ -105,18 +106,9 @@ Result<void> Server::start() {
     pacing_timer_.data = this;
     apply_read_chunk();
 
-    if (config.server.io_uring) {
-        if (auto sender = BatchSender::create()) {
-            batch_sender_ = std::move(*sender);
-            spdlog::info("output: one io_uring submission per loop iteration");
-        } else {
-            spdlog::warn("output: {}; writing socket by socket", sender.error().message);
-        }
-    } else {
-        spdlog::info("output: socket by socket (io_uring = false)");
-    }
-    compute_descriptor_budget();  // after the ring: it holds a descriptor
-    world_.set_early_flush([](Session& session) { static_cast<Connection*>(session.link)->flush_early(); },
+    start_sender();
+    compute_descriptor_budget();  // after the rings: each holds a descriptor
+    world_.set_early_flush([this](Session& session) { flush_early_one(*static_cast<Connection*>(session.link)); },
                            [this] { flush_early_all(); });
     for (std::size_t i = 1; i < listeners_.size(); ++i) {
         spdlog::info("{}{} listener on {}:{}", listener_kind_name(listeners_[i]->kind),
@@ -383,8 +375,17 @@ void Server::flush_all() {
     for (int round = 0; round < 64; ++round) {
         world_.settle();
         if (!world_.has_pending() && pending_connections_.empty()) break;
+        // A web connection marked before its WebSocket opened has a session
+        // now, maybe pending too: it goes in once, through the session, since
+        // two entries for one socket would send the same bytes twice, on two
+        // I/O threads at once.
+        for (auto* connection : pending_connections_) {
+            if (connection->has_session()) world_.mark_pending(connection->session());
+        }
         world_.flush_pending([this](Session& session) { flushing_.push_back(static_cast<Connection*>(session.link)); });
-        flushing_.insert(flushing_.end(), pending_connections_.begin(), pending_connections_.end());
+        for (auto* connection : pending_connections_) {
+            if (!connection->has_session()) flushing_.push_back(connection);
+        }
         pending_connections_.clear();
         flush_batch();
     }
@@ -392,28 +393,55 @@ void Server::flush_all() {
     if (shutting_down_ && connections_ == 0) close_own_handles();
 }
 
+unsigned Server::io_threads_for(std::uint32_t configured) {
+    if (configured != 0) return configured;
+    return std::clamp(std::thread::hardware_concurrency(), 1U, 8U);
+}
+
+void Server::start_sender() {
+    const auto& config = world_.config().server;
+    sender_ = std::make_unique<ParallelSender>(io_threads_for(config.io_threads), config.io_uring);
+    if (!config.io_uring) {
+        spdlog::info("output: socket by socket (io_uring = false)");
+    } else if (sender_->rings() == 0) {
+        spdlog::warn("output: {}; writing socket by socket", sender_->unavailable());
+    } else {
+        spdlog::info("output: one io_uring submission per loop iteration and I/O thread");
+        if (sender_->rings() < sender_->threads()) {
+            spdlog::warn("output: {}; {} of {} I/O threads write socket by socket", sender_->unavailable(),
+                         sender_->threads() - sender_->rings(), sender_->threads());
+        }
+    }
+    log_sender_notes();
+    if (sender_->threads() > 1) {
+        spdlog::info("output: {} I/O threads, the loop thread one of them", sender_->threads());
+    } else {
+        spdlog::info("output: the loop thread alone (io_threads = 1)");
+    }
+}
+
+void Server::log_sender_notes() {
+    for (const auto& note : sender_->take_notes()) {
+        spdlog::error("output: {}; that I/O thread writes socket by socket from now on", note);
+    }
+}
+
 void Server::send_now(const std::vector<Connection*>& connections, std::vector<Connection*>& sending,
                       std::vector<int>& results) {
     // Connections are freed only in their close callback, which cannot run
-    // during a flush, so the pointers stay good throughout.
-    results.clear();
+    // during a flush, so the pointers stay good throughout. sendable() runs
+    // here, for every connection, before any other thread sees a byte.
     for (auto* connection : connections) {
         const auto bytes = connection->sendable();
         if (bytes.empty()) continue;
         sending.push_back(connection);
-        if (batch_sender_) {
-            batch_sender_->add(connection->fd(), bytes);
-        } else {
-            results.push_back(connection->try_write(bytes));
-        }
+        sender_->add(connection->fd(), bytes);
     }
-    if (!batch_sender_) return;
-    const auto sent = batch_sender_->send_all();
+    const auto sent = sender_->send_all();
+    // Copied out: applying them can disconnect someone, whose notice may
+    // bring an early flush, which uses the sender again.
     results.assign(sent.begin(), sent.end());
-    if (!batch_sender_->broken().empty()) {
-        spdlog::error("output: {}; writing socket by socket from now on", batch_sender_->broken());
-        batch_sender_.reset();
-    }
+    log_sender_notes();
 }
 
 void Server::flush_batch() {
@@ -423,6 +451,14 @@ void Server::flush_batch() {
     for (auto* connection : flushing_) connection->close_if_done();
     sending_.clear();
     flushing_.clear();
+}
+
+void Server::flush_early_one(Connection& connection) {
+    early_pending_.push_back(&connection);
+    send_now(early_pending_, early_sending_, early_results_);
+    if (!early_sending_.empty()) early_sending_.front()->sent_early(early_results_.front());
+    early_sending_.clear();
+    early_pending_.clear();
 }
 
 void Server::flush_early_all() {

@@ -15,7 +15,7 @@
 #include <vector>
 
 #include "src/error.hpp"
-#include "src/net/batch_sender.hpp"
+#include "src/net/parallel_sender.hpp"
 #include "src/net/service_notifier.hpp"
 #include "src/net/thread_pool_background.hpp"
 #include "src/tls_context.hpp"
@@ -113,21 +113,29 @@ private:
     // Logs the start and the end of an episode of running out of descriptors.
     void note_descriptor_pressure(bool refused);
     void compute_descriptor_budget();
+    // io_threads as configured: 0 = one per core, at most 8.
+    [[nodiscard]] static unsigned io_threads_for(std::uint32_t configured);
+    void start_sender();
+    void log_sender_notes();
     void flush_all();
     // Lets the pacer look at the clients whose output is behind, drops the
     // ones it gives up on, and starts reading again when input may flow.
     void pace();
     void apply_read_chunk();
-    // Sends what each of `connections` may send now: in one io_uring
-    // submission when there is a ring, else socket by socket. `sending` gets
-    // those that had output, `results` the kernel's answers (bytes taken or
-    // a negative errno), in the same order. Runs no session code.
+    // Sends what each of `connections` may send now, split across the I/O
+    // threads (each with one io_uring submission where there is a ring,
+    // else socket by socket). `sending` gets those that had output,
+    // `results` the kernel's answers (bytes taken or a negative errno), in
+    // the same order. Runs no session code: what may be sent is asked for on
+    // this thread (it may compress), the other threads only make the calls.
     void send_now(const std::vector<Connection*>& connections, std::vector<Connection*>& sending,
                   std::vector<int>& results);
     // One round of flushing `flushing_`.
     void flush_batch();
-    // Mid-iteration, from the World: writes what the kernel takes of every
-    // pending session's output, disconnecting no one on the spot.
+    // Mid-iteration, from the World: writes what the kernel takes of one
+    // session's output, or of every pending session's, disconnecting no one
+    // on the spot.
+    void flush_early_one(Connection& connection);
     void flush_early_all();
     void begin_shutdown();
     void reload();
@@ -147,7 +155,7 @@ private:
     uv_timer_t pacing_timer_{};  // runs while input is paused, so pacing never waits for the tick
     ThreadPoolBackground background_{&loop_};  // hashing and database work; installed in the World
     std::array<char, 64 * 1024> read_buffer_;
-    std::unique_ptr<BatchSender> batch_sender_;  // null: write socket by socket
+    std::unique_ptr<ParallelSender> sender_;  // every flush's system calls; made in start()
     ServiceNotifier notifier_ = ServiceNotifier::from_environment();  // systemd; idle without it
     // Reused every iteration. The early flush has its own: it may run while
     // flush_batch is applying its results.

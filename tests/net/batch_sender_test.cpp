@@ -1,7 +1,5 @@
 // BatchSender: many sockets' output in one io_uring submission, each result
 // the kernel's own answer for that socket, and never a wait for a peer.
-#include <fcntl.h>
-#include <sys/socket.h>
 #include <unistd.h>
 
 #include <cerrno>
@@ -11,53 +9,10 @@
 #include <doctest/doctest.h>
 
 #include "src/net/batch_sender.hpp"
+#include "tests/net/socket_pair.hpp"
 
 namespace natter::net {
 namespace {
-
-// A connected pair of non-blocking stream sockets, closed on destruction.
-struct SocketPair {
-    SocketPair() {
-        REQUIRE(socketpair(AF_UNIX, SOCK_STREAM | SOCK_NONBLOCK | SOCK_CLOEXEC, 0, fds) == 0);
-    }
-    ~SocketPair() {
-        for (const int fd : fds) {
-            if (fd >= 0) close(fd);
-        }
-    }
-    SocketPair(const SocketPair&) = delete;
-    SocketPair& operator=(const SocketPair&) = delete;
-
-    [[nodiscard]] int sender() const { return fds[0]; }
-    void close_receiver() {
-        close(fds[1]);
-        fds[1] = -1;
-    }
-    // Everything waiting on the receiving end.
-    [[nodiscard]] std::string received() const {
-        std::string bytes;
-        char buffer[65536];
-        for (int reads = 0; reads < 10000; ++reads) {
-            const ssize_t n = read(fds[1], buffer, sizeof buffer);
-            if (n <= 0) break;
-            bytes.append(buffer, static_cast<std::size_t>(n));
-        }
-        return bytes;
-    }
-    // Writes until the kernel takes no more; returns the bytes it took.
-    std::size_t fill() const {
-        const std::string chunk(4096, 'f');
-        std::size_t total = 0;
-        for (int writes = 0; writes < 100000; ++writes) {
-            const ssize_t n = write(fds[0], chunk.data(), chunk.size());
-            if (n <= 0) break;
-            total += static_cast<std::size_t>(n);
-        }
-        return total;
-    }
-
-    int fds[2] = {-1, -1};
-};
 
 std::unique_ptr<BatchSender> make_sender(unsigned entries = 512) {
     auto sender = BatchSender::create(entries);
@@ -66,8 +21,6 @@ std::unique_ptr<BatchSender> make_sender(unsigned entries = 512) {
     REQUIRE_MESSAGE(sender.has_value(), (sender ? "" : sender.error().message));
     return std::move(*sender);
 }
-
-std::span<const char> bytes_of(const std::string& text) { return {text.data(), text.size()}; }
 
 }  // namespace
 

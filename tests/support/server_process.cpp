@@ -2,6 +2,7 @@
 
 #include <csignal>
 #include <cstdio>
+#include <optional>
 #include <stdexcept>
 
 #ifndef NATTERD_PATH
@@ -36,7 +37,11 @@ std::uint16_t parse_listening_port(std::string_view log, std::string_view marker
     return digits == 0 || value > 65535 ? 0 : static_cast<std::uint16_t>(value);
 }
 
+std::optional<unsigned> default_io_threads;
+
 }  // namespace
+
+void set_default_io_threads(unsigned threads) { default_io_threads = threads; }
 
 std::string natterd_path() { return NATTERD_PATH; }
 
@@ -47,6 +52,9 @@ std::string test_config(const ServerOptions& options, const std::filesystem::pat
     toml += "host = \"127.0.0.1\"\n";
     toml += "port = 0\n";
     toml += options.server_extra;
+    if (default_io_threads && options.server_extra.find("io_threads") == std::string::npos) {
+        toml += "io_threads = " + std::to_string(*default_io_threads) + "\n";
+    }
     toml += "\n[limits]\n";
     toml += options.limits;
     toml += "\n[accounts]\n";

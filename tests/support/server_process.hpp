@@ -32,6 +32,10 @@ struct ServerOptions {
     Millis start_timeout{10000};
 };
 
+// `[server] io_threads` for every server a test starts from now on, unless
+// its server_extra sets its own (the suite runs once with 1, once with 2).
+void set_default_io_threads(unsigned threads);
+
 // The path of the natterd under test (the NATTERD_PATH compile definition).
 std::string natterd_path();
 

@@ -35,6 +35,7 @@ TEST_CASE("Config: an empty file gives the documented defaults") {
     CHECK(c.server.motd.empty());
     CHECK_FALSE(c.server.announce_addresses);
     CHECK(c.server.io_uring);
+    CHECK(c.server.io_threads == 0);
     CHECK_FALSE(c.server.name.empty());
     CHECK(c.limits.max_clients == 10000);
     CHECK(c.limits.login_timeout_s == 60);
@@ -76,6 +77,7 @@ port = 6006
 motd = "line one"
 announce_addresses = true
 io_uring = false
+io_threads = 3
 
 [limits]
 max_clients = 7
@@ -125,6 +127,7 @@ format = "json"
     CHECK(c.server.motd == Lines{"line one"});
     CHECK(c.server.announce_addresses);
     CHECK_FALSE(c.server.io_uring);
+    CHECK(c.server.io_threads == 3);
     CHECK(c.limits.max_clients == 7);
     CHECK(c.limits.login_timeout_s == 11);
     CHECK(c.limits.max_per_address == 3);
@@ -233,6 +236,8 @@ TEST_CASE("Config: out-of-range values are rejected with the key named") {
     for (const auto& c : {Case{"[server]\nport = 70000\n", "port"},
                           Case{"[server]\nport = -1\n", "port"},
                           Case{"[server]\nname = \"\"\n", "name"},
+                          Case{"[server]\nio_threads = 65\n", "io_threads"},
+                          Case{"[server]\nio_threads = -1\n", "io_threads"},
                           Case{"[limits]\nline_max_bytes = 10\n", "line_max_bytes"},
                           Case{"[limits]\noutput_buffer_bytes = 100\n", "output_buffer_bytes"},
                           Case{"[limits]\nflood_burst = 0\n", "flood_burst"},
