@@ -184,18 +184,22 @@ void WebEndpoint::receive(std::string_view bytes, const Config& config, WebHost&
         host_ = nullptr;
         return;
     }
-    const auto used = parser_.feed(bytes);
-    switch (parser_.state()) {
+    auto& parser = *parser_;
+    const auto used = parser.feed(bytes);
+    switch (parser.state()) {
     case HttpRequestParser::State::reading:
         return;
     case HttpRequestParser::State::failed:
-        respond(parser_.error_status(), "text/plain; charset=utf-8",
-                fmt::format("{} {}\n", parser_.error_status(), reason_phrase(parser_.error_status())), false);
-        return;
+        respond(parser.error_status(), "text/plain; charset=utf-8",
+                fmt::format("{} {}\n", parser.error_status(), reason_phrase(parser.error_status())), false);
+        break;
     case HttpRequestParser::State::done:
-        answer(parser_.request(), config, host, bytes.substr(used));
-        return;
+        answer(parser.request(), config, host, bytes.substr(used));
+        break;
     }
+    // About 700 bytes of head and fields an idle WebSocket would carry for
+    // nothing.
+    if (upgraded_ || finished_) parser_.reset();
 }
 
 void WebEndpoint::respond(int status, std::string_view content_type, std::string_view body, bool head_only,

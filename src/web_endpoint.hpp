@@ -9,6 +9,7 @@
 
 #include <chrono>
 #include <cstdint>
+#include <memory>
 #include <string>
 #include <string_view>
 
@@ -76,7 +77,8 @@ private:
     void on_ws_close(std::uint16_t code, std::string_view reason, bool violation) override;
 
     std::string peer_address_;
-    HttpRequestParser parser_;
+    // Only until the request is answered: an open WebSocket keeps no head.
+    std::unique_ptr<HttpRequestParser> parser_ = std::make_unique<HttpRequestParser>();
     WebSocketFramer framer_{2048};
     std::string output_;
     WebHost* host_ = nullptr;  // while receive() runs, for the framer's callbacks

@@ -82,6 +82,7 @@ public:
     }
     bool saw_close_notify() const { return closed_; }
     void shutdown() { SSL_shutdown(ssl_); }
+    bool renegotiate() { return SSL_renegotiate(ssl_) == 1; }
     // The protocol ALPN agreed on, "" for none.
     std::string alpn() const {
         const unsigned char* chosen = nullptr;
@@ -242,6 +243,23 @@ TEST_CASE("TLS stream: min_version 1.3 refuses a 1.2 client; ALPN picks http/1.1
         handshake(client, telnet);
         CHECK(client.alpn().empty());
     }
+}
+
+TEST_CASE("TLS stream: a TLS 1.2 client that asks to renegotiate is refused") {
+    TlsStream server{server_context(), false};
+    Client client{TLS1_2_VERSION};
+    handshake(client, server);
+    REQUIRE(client.renegotiate());
+    client.step_handshake();  // sends the new ClientHello
+    const auto hello = client.wire();
+    REQUIRE_FALSE(hello.empty());
+    std::string plain;
+    static_cast<void>(server.receive(hello, plain));
+    // The answer is an alert record (no_renegotiation), not a ServerHello.
+    REQUIRE_FALSE(server.wire().empty());
+    CHECK(static_cast<unsigned char>(server.wire()[0]) == 0x15);
+    CHECK(plain.empty());
+    CHECK(server.description().starts_with("TLSv1.2 "));
 }
 
 TEST_CASE("TLS context: what an operator gets wrong is named") {
