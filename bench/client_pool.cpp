@@ -3,6 +3,8 @@
 
 #include "bench/clock.hpp"
 #include "bench/colour_strip.hpp"
+#include "bench/json_text.hpp"
+#include "bench/ws_frame_writer.hpp"
 
 #include <arpa/inet.h>
 #include <netinet/tcp.h>
@@ -196,7 +198,11 @@ void ClientPool::handle_readable(std::uint32_t id) {
             rx_bytes_ += static_cast<std::uint64_t>(n);
             c.heard = true;
             const std::string_view raw{read_buf_.data(), static_cast<std::size_t>(n)};
-            if (c.wire.passes_through(raw)) {
+            if (dialect_.is_web()) {
+                if (!handle_web(id, raw, now_ns())) {
+                    return;
+                }
+            } else if (c.wire.passes_through(raw)) {
                 split_lines(id, raw.data(), raw.size(), now_ns());
             } else {
                 decoded_.clear();
@@ -243,6 +249,66 @@ ssize_t ClientPool::receive(int fd) {
         }
     }
     return n;
+}
+
+bool ClientPool::handle_web(std::uint32_t id, std::string_view raw, std::int64_t now) {
+    WsMessage message;
+    for (;;) {
+        Connection& c = conns_[id];
+        switch (c.ws.next(raw, message)) {
+        case WsReader::Step::more:
+            return true;
+        case WsReader::Step::upgraded:
+            continue;
+        case WsReader::Step::error:
+            lose(id, "websocket: " + c.ws.error(), now);
+            return false;
+        case WsReader::Step::message:
+            break;
+        }
+        if (message.opcode == ws::op_ping) {
+            ++ws_counts_.pings;
+            dialect_.append_pong(c.out, message.payload);
+            mark_pending(id);
+            continue;
+        }
+        if (message.opcode == ws::op_close) {
+            std::string why = "server closed the WebSocket";
+            if (message.payload.size() >= 2) {
+                const unsigned code = (unsigned{static_cast<unsigned char>(message.payload[0])} << 8) |
+                                      static_cast<unsigned char>(message.payload[1]);
+                why += " (code " + std::to_string(code) + ")";
+            }
+            lose(id, std::move(why), now);
+            return false;
+        }
+        if (message.opcode == ws::op_pong) {
+            continue;
+        }
+        ++ws_counts_.messages;
+        std::string_view text;
+        const JsonText found = json_text_field(message.payload, text, json_text_);
+        if (found == JsonText::absent) {
+            ++ws_counts_.without_text;
+            continue;
+        }
+        if (found == JsonText::malformed) {
+            lose(id, "malformed JSON event: " + std::string{message.payload.substr(0, 120)}, now);
+            return false;
+        }
+        // One event is one line; split anyway, as a telnet client would read it.
+        while (conns_[id].phase != Phase::closed) {
+            const auto nl = text.find('\n');
+            handle_line(id, text.substr(0, nl), now);
+            if (nl == std::string_view::npos) {
+                break;
+            }
+            text.remove_prefix(nl + 1);
+        }
+        if (conns_[id].phase == Phase::closed) {
+            return false;
+        }
+    }
 }
 
 void ClientPool::split_lines(std::uint32_t id, const char* data, std::size_t size, std::int64_t now) {
@@ -420,6 +486,7 @@ void ClientPool::lose(std::uint32_t id, std::string why, std::int64_t now) {
     c.out.shrink_to_fit();
     c.partial.clear();
     c.wire = WireDecoder{};
+    c.ws = WsReader{};
     --live_;
     events_.on_lost(id, why, now);
 }

@@ -1,7 +1,8 @@
 // bench/client_pool.hpp — many non-blocking TCP chat clients on one epoll
 // instance: connecting (optionally from a chosen loopback source address),
-// the login handshake of either dialect, answering IRC PINGs, telnet,
-// MCCP2 and colour taken out of what arrives, line framing, and batched
+// the login handshake of each dialect, answering IRC PINGs and WebSocket
+// pings, telnet, MCCP2 and colour taken out of what arrives, WebSocket
+// frames and JSON events turned back into lines, line framing, and batched
 // writes (everything queued in one loop iteration leaves in one send() per
 // client). Scenarios see only ready clients and classified lines; they must
 // not touch sockets.
@@ -10,6 +11,7 @@
 #include "bench/client_mix.hpp"
 #include "bench/dialect.hpp"
 #include "bench/wire_decoder.hpp"
+#include "bench/ws_reader.hpp"
 
 #include <netinet/in.h>
 #include <sys/epoll.h>
@@ -40,6 +42,13 @@ struct PoolConfig {
     ClientMix mix = ClientMix::plain;
 };
 
+// What came over the WebSockets (web dialect only).
+struct WsCounts {
+    std::uint64_t messages = 0;      // data messages: one JSON event each
+    std::uint64_t without_text = 0;  // ... of which carried no `text` line
+    std::uint64_t pings = 0;         // server pings answered
+};
+
 enum class Phase : std::uint8_t { idle, connecting, greeting, logging_in, joining, ready, closed };
 
 struct Connection {
@@ -55,6 +64,7 @@ struct Connection {
     std::size_t out_head = 0;
     std::string last_notice;  // last non-chat line, to explain a disconnect
     WireDecoder wire;         // telnet and MCCP2 out of what arrives
+    WsReader ws;              // web: the upgrade response, then frames
     std::int64_t opened_ns = 0;
     std::int64_t ready_ns = 0;
 };
@@ -117,6 +127,7 @@ public:
     [[nodiscard]] std::uint64_t rx_lines() const noexcept { return rx_lines_; }
     // What was taken out of the received bytes: telnet, GMCP, compression.
     [[nodiscard]] const WireCounts& wire_counts() const noexcept { return wire_counts_; }
+    [[nodiscard]] const WsCounts& ws_counts() const noexcept { return ws_counts_; }
     // Lines that carried escape sequences (colour), stripped before use.
     [[nodiscard]] std::uint64_t coloured_lines() const noexcept { return coloured_lines_; }
     [[nodiscard]] ClientMix mix() const noexcept { return config_.mix; }
@@ -127,6 +138,9 @@ private:
     void handle_readable(std::uint32_t id);
     // recv() into read_buf_, setting arrived_ns_ from the kernel's stamp.
     ssize_t receive(int fd);
+    // web: frames out of one read, each event's `text` handled as a line.
+    // False when the client was lost.
+    bool handle_web(std::uint32_t id, std::string_view raw, std::int64_t now);
     void split_lines(std::uint32_t id, const char* data, std::size_t size, std::int64_t now);
     void handle_line(std::uint32_t id, std::string_view raw, std::int64_t now);
     void become_ready(std::uint32_t id, std::int64_t now);
@@ -144,6 +158,7 @@ private:
     std::string decoded_;   // the text of one read, when it was not all text
     std::string inflated_;  // WireDecoder's scratch
     std::string stripped_;  // one line without its colour
+    std::string json_text_;  // an event's `text` when it had escapes
     std::array<epoll_event, 1024> ready_events_{};
     std::uint32_t live_ = 0;
     std::uint64_t rx_bytes_ = 0;
@@ -151,6 +166,7 @@ private:
     std::uint64_t rx_lines_ = 0;
     std::uint64_t coloured_lines_ = 0;
     WireCounts wire_counts_;
+    WsCounts ws_counts_;
 };
 
 }  // namespace natter::bench

@@ -1,6 +1,8 @@
 // bench/dialect.cpp — wire formats of natter and IRC for the load generator.
 #include "bench/dialect.hpp"
 
+#include "bench/ws_frame_writer.hpp"
+
 #include <charconv>
 
 namespace natter::bench {
@@ -32,6 +34,27 @@ void append_number(std::string& out, std::uint64_t value) {
     out.append(buf, ptr);
 }
 
+// A Sec-WebSocket-Key: any 16 bytes in base64 (RFC 6455 §4.1); the server
+// only hashes it, so the client's name padded out is as good as random.
+void append_websocket_key(std::string& out, std::string_view name) {
+    constexpr std::string_view alphabet = "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/";
+    unsigned char bytes[16] = {};
+    for (std::size_t i = 0; i < sizeof bytes; ++i) {
+        bytes[i] = static_cast<unsigned char>(i < name.size() ? name[i] : 'k' + i);
+    }
+    for (std::size_t i = 0; i < 15; i += 3) {
+        const unsigned v = (unsigned{bytes[i]} << 16) | (unsigned{bytes[i + 1]} << 8) | bytes[i + 2];
+        out.push_back(alphabet[(v >> 18) & 63]);
+        out.push_back(alphabet[(v >> 12) & 63]);
+        out.push_back(alphabet[(v >> 6) & 63]);
+        out.push_back(alphabet[v & 63]);
+    }
+    const unsigned last = bytes[15];
+    out.push_back(alphabet[last >> 2]);
+    out.push_back(alphabet[(last & 3) << 4]);
+    out.append("==");
+}
+
 // The next space-separated word of an IRC line, advancing `rest`.
 std::string_view next_word(std::string_view& rest) {
     const auto space = rest.find(' ');
@@ -41,6 +64,18 @@ std::string_view next_word(std::string_view& rest) {
 }
 
 }  // namespace
+
+std::string_view name_of(Proto proto) noexcept {
+    switch (proto) {
+    case Proto::natter:
+        return "natter";
+    case Proto::irc:
+        return "irc";
+    case Proto::web:
+        return "web";
+    }
+    return "natter";
+}
 
 bool parse_bench_text(std::string_view text, Line& line) {
     if (!text.starts_with("b ")) {
@@ -66,7 +101,26 @@ bool Dialect::parse_sync_token(std::string_view token, std::uint64_t& value) {
     return parse_number(token, value) && token.empty();
 }
 
+std::uint32_t Dialect::next_mask_key() const {
+    // xorshift32: never 0 from a non-zero start.
+    mask_state_ ^= mask_state_ << 13;
+    mask_state_ ^= mask_state_ >> 17;
+    mask_state_ ^= mask_state_ << 5;
+    return mask_state_;
+}
+
+void Dialect::frame_command(std::string& out, std::size_t start) const {
+    ws::frame_tail(out, start, ws::op_text, next_mask_key());
+}
+
 void Dialect::append_greeting(std::string& out, std::string_view name, ClientKind kind) const {
+    if (proto_ == Proto::web) {
+        out.append("GET /ws HTTP/1.1\r\nHost: 127.0.0.1\r\nUpgrade: websocket\r\nConnection: Upgrade\r\n"
+                   "Sec-WebSocket-Version: 13\r\nSec-WebSocket-Key: ");
+        append_websocket_key(out, name);
+        out.append("\r\n\r\n");
+        return;
+    }
     if (proto_ == Proto::irc) {
         out.append("NICK ").append(name).append(crlf);
         out.append("USER ").append(name).append(" 0 * :natter bench").append(crlf);
@@ -81,6 +135,13 @@ void Dialect::append_greeting(std::string& out, std::string_view name, ClientKin
 }
 
 void Dialect::append_login(std::string& out, std::string_view name, ClientKind kind) const {
+    if (proto_ == Proto::web) {
+        const std::size_t start = out.size();
+        out.append("login ").append(name);
+        frame_command(out, start);
+        append_sync(out, 0);
+        return;
+    }
     if (proto_ == Proto::natter) {
         out.append("login ").append(name).append(crlf);
         if (kind == ClientKind::colour) {
@@ -98,6 +159,7 @@ void Dialect::append_join(std::string& out) const {
 
 void Dialect::append_chat(std::string& out, std::uint32_t sender, std::uint32_t seq,
                           std::int64_t sent_ns) const {
+    const std::size_t start = out.size();
     if (proto_ == Proto::irc) {
         out.append("PRIVMSG ").append(room_).append(" :b ");
     } else {
@@ -108,20 +170,33 @@ void Dialect::append_chat(std::string& out, std::uint32_t sender, std::uint32_t 
     append_number(out, seq);
     out.push_back(' ');
     append_number(out, static_cast<std::uint64_t>(sent_ns));
+    if (proto_ == Proto::web) {
+        frame_command(out, start);
+        return;
+    }
     out.append(crlf);
 }
 
 void Dialect::append_sync(std::string& out, std::uint64_t token) const {
+    const std::size_t start = out.size();
     if (proto_ == Proto::irc) {
         out.append("PING :");
     } else {
         out.append(sync_verb);
     }
     append_number(out, token);
+    if (proto_ == Proto::web) {
+        frame_command(out, start);
+        return;
+    }
     out.append(crlf);
 }
 
 void Dialect::append_pong(std::string& out, std::string_view token) const {
+    if (proto_ == Proto::web) {
+        ws::append_frame(out, ws::op_pong, token, next_mask_key());
+        return;
+    }
     out.append("PONG :").append(token).append(crlf);
 }
 

@@ -1,7 +1,8 @@
-// bench/dialect.hpp — the two wire protocols the load generator speaks
-// (natter's talker protocol, SPEC §2, and IRC, RFC 2812): the bytes a client
-// sends and the classification of the lines it receives. Pure: no sockets,
-// no timing, no scenario knowledge.
+// bench/dialect.hpp — the wire protocols the load generator speaks
+// (natter's talker protocol, SPEC §2; the same over a WebSocket on a web
+// listener, docs/web-json.md; and IRC, RFC 2812): the bytes a client sends
+// and the classification of the lines it receives. Pure: no sockets, no
+// timing, no scenario knowledge.
 #pragma once
 
 #include "bench/client_mix.hpp"
@@ -12,7 +13,10 @@
 
 namespace natter::bench {
 
-enum class Proto : std::uint8_t { natter, irc };
+// web: natter's commands, each one masked WebSocket text frame on /ws;
+// what arrives is JSON events whose `text` is the line natter's plain
+// clients get, so lines are classified as natter's.
+enum class Proto : std::uint8_t { natter, irc, web };
 
 // What a received line means to the load generator.
 enum class LineKind : std::uint8_t {
@@ -45,10 +49,12 @@ public:
 
     [[nodiscard]] Proto proto() const noexcept { return proto_; }
     [[nodiscard]] bool is_irc() const noexcept { return proto_ == Proto::irc; }
+    [[nodiscard]] bool is_web() const noexcept { return proto_ == Proto::web; }
 
     // Sent as soon as TCP connects (IRC registers at once; natter waits for
     // its welcome line, so nothing but the options a MUD client asks for:
-    // IAC DO GMCP, and IAC DO MCCP2 after it for `mccp`).
+    // IAC DO GMCP, and IAC DO MCCP2 after it for `mccp`; web: the HTTP
+    // upgrade to /ws, as a bot sends it, without Origin).
     void append_greeting(std::string& out, std::string_view name, ClientKind kind = ClientKind::plain) const;
     // Sent after the welcome: natter's login followed by a sync, so the
     // reply to the sync proves the login happened (Classic: the entering
@@ -64,6 +70,7 @@ public:
     // A request the server answers only to us and only after everything we
     // sent before it: IRC PING, natter an unknown command "zsync<token>".
     void append_sync(std::string& out, std::uint64_t token) const;
+    // IRC: PONG to a PING line. web: a pong frame echoing a ping's payload.
     void append_pong(std::string& out, std::string_view token) const;
 
     // Classifies one line (without its line end). Views in the result point
@@ -76,10 +83,20 @@ public:
 private:
     Line classify_natter(std::string_view line) const;
     Line classify_irc(std::string_view line) const;
+    // web: turns out[start, end) — one command line — into a masked frame.
+    void frame_command(std::string& out, std::size_t start) const;
+    std::uint32_t next_mask_key() const;
 
     Proto proto_;
     std::string room_;
+    // Client frames need a mask key each (RFC 6455 §5.3); the server
+    // unmasks any key alike, so a cheap generator will do. Mutable: the
+    // append_* functions are otherwise const, and the generator is one thread.
+    mutable std::uint32_t mask_state_ = 0x9E3779B9U;
 };
+
+// "natter", "irc" or "web", as --proto takes it and the report says it.
+[[nodiscard]] std::string_view name_of(Proto proto) noexcept;
 
 // Parses "b <sender> <seq> <sent_ns>" into `line`; false when `text` is not a
 // bench line. Shared by both dialects because the payload is the same.

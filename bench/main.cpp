@@ -26,7 +26,7 @@ void add_inflight(CLI::App* sub, std::uint32_t& value, const char* what) {
 
 int main(int argc, char** argv) {
     namespace bench = natter::bench;
-    CLI::App app{"natter_loadgen: load generator for natter (talker protocol) and IRC servers.\n"
+    CLI::App app{"natter_loadgen: load generator for natter (talker protocol, telnet or WebSocket) and IRC servers.\n"
                  "Loopback only. Prints one 'RESULT key=value ...' line and one '# ...' line per run.\n"
                  "Exit status: 0 ok, 1 error or degraded (lost lines/connections), 2 timeout."};
     app.require_subcommand(1, 1);
@@ -34,8 +34,10 @@ int main(int argc, char** argv) {
 
     bench::RunOptions run;
     std::string proto = "natter";
-    app.add_option("--proto", proto, "wire protocol of the target")
-        ->check(CLI::IsMember({"natter", "irc"}))
+    app.add_option("--proto", proto,
+                   "wire protocol of the target: natter (telnet lines), irc, or web (natter's WebSocket "
+                   "at /ws of a kind = \"web\" listener: --port is that listener's)")
+        ->check(CLI::IsMember({"natter", "irc", "web"}))
         ->capture_default_str();
     app.add_option("--host", run.host, "server address (127.0.0.0/8 only)")->capture_default_str();
     app.add_option("--port", run.port, "server port")->required();
@@ -106,9 +108,9 @@ int main(int argc, char** argv) {
     add_inflight(logins_cmd, logins_inflight, "logins in progress at once (1 = one after another)");
 
     CLI11_PARSE(app, argc, argv);
-    run.proto = proto == "irc" ? Proto::irc : Proto::natter;
+    run.proto = proto == "irc" ? Proto::irc : proto == "web" ? Proto::web : Proto::natter;
     run.mix = bench::parse_client_mix(clients_as).value_or(bench::ClientMix::plain);
-    if (run.proto == Proto::irc && run.mix != bench::ClientMix::plain) {
+    if (run.proto != Proto::natter && run.mix != bench::ClientMix::plain) {
         std::cerr << "natter_loadgen: --clients-as " << clients_as << " needs --proto natter\n";
         return 1;
     }

@@ -71,8 +71,8 @@ int Scenario::run() {
     }
     Report report;
     report.set("scenario", name_);
-    report.set("target", options_.label.empty() ? (dialect_.is_irc() ? "irc" : "natter") : options_.label);
-    report.set("proto", dialect_.is_irc() ? "irc" : "natter");
+    report.set("target", report_label());
+    report.set("proto", name_of(dialect_.proto()));
     report.set("status", status);
     const std::string human = describe(report);
     if (status == "ok" && (failed() || lost_after_ready_ > 0)) {
@@ -105,6 +105,14 @@ int Scenario::run() {
                        static_cast<double>(wire.inflated_bytes) / static_cast<double>(wire.compressed_bytes), 2);
         }
     }
+    if (dialect_.is_web()) {
+        // Every server message is one event; those without a `text` (room
+        // state, who lists, the goodbye) are taken out before classifying.
+        const WsCounts& ws = pool_.ws_counts();
+        report.set("ws_messages", ws.messages);
+        report.set("ws_without_text", ws.without_text);
+        report.set("ws_pings", ws.pings);
+    }
     report.set("rx_mib", static_cast<double>(pool_.rx_bytes()) / (1 << 20), 1);
     report.set("gen_cpu_s", self_cpu_seconds(), 2);
     report.set("wall_s", ns_to_seconds(now_ns() - started_ns_), 2);
@@ -135,7 +143,7 @@ std::string Scenario::phase_census() const {
 }
 
 std::string Scenario::report_label() const {
-    return options_.label.empty() ? (dialect_.is_irc() ? "irc" : "natter") : options_.label;
+    return options_.label.empty() ? std::string{name_of(dialect_.proto())} : options_.label;
 }
 
 void Scenario::login_all(std::uint32_t first, std::uint32_t count, std::string_view prefix,
