@@ -58,10 +58,10 @@ class Host final : public WebHost {
 public:
     explicit Host(std::size_t max_message) : max_message_{max_message} {}
 
-    void on_web_upgrade(std::string_view address) override {
+    void on_web_upgrade(std::string_view address, bool proxy_tls) override {
         check(!upgraded_, "upgraded twice");
         upgraded_ = true;
-        events_.push_back("upgrade " + std::string{address});
+        events_.push_back("upgrade " + std::string{address} + (proxy_tls ? " tls" : ""));
     }
     void on_web_message(std::string_view text) override {
         check(upgraded_, "a message before the upgrade");
