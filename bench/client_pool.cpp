@@ -35,6 +35,9 @@ ClientPool::ClientPool(const Dialect& dialect, const PoolConfig& config, PoolEve
                        std::uint32_t capacity)
     : dialect_{dialect}, config_{config}, events_{events}, conns_(capacity),
       read_buf_(read_buffer_bytes) {
+    if (config_.tls) {
+        tls_context_.emplace();
+    }
     epoll_fd_ = epoll_create1(EPOLL_CLOEXEC);
     if (epoll_fd_ < 0) {
         throw std::runtime_error{errno_text("epoll_create1", errno)};
@@ -165,6 +168,7 @@ void ClientPool::close_all() {
             ::close(c.fd);
             c.fd = -1;
         }
+        c.tls.reset();
         c.phase = Phase::closed;
     }
     live_ = 0;
@@ -182,12 +186,44 @@ void ClientPool::finish_connect(std::uint32_t id, std::int64_t now) {
         lose(id, errno_text("connect", err), now);
         return;
     }
+    c.connected_ns = now;
+    if (tls_context_) {
+        c.tls = std::make_unique<TlsSession>(*tls_context_);
+        c.phase = Phase::tls_handshake;
+        set_interest(id, false);
+        (void)step_handshake(id, now);  // sends the ClientHello
+        return;
+    }
     c.phase = Phase::greeting;
     dialect_.append_greeting(c.out, c.name, c.kind);
     set_interest(id, false);
     if (!c.out.empty()) {
         flush(id);
     }
+}
+
+bool ClientPool::step_handshake(std::uint32_t id, std::int64_t now) {
+    Connection& c = conns_[id];
+    const TlsSession::Step step = c.tls->handshake();
+    if (step == TlsSession::Step::error) {
+        lose(id, c.tls->error(), now);
+        return false;
+    }
+    if (step == TlsSession::Step::done) {
+        ++tls_counts_.handshakes;
+        tls_counts_.handshake_ns += now - c.connected_ns;
+        if (tls_counts_.version.empty()) {
+            tls_counts_.version = c.tls->version();
+            tls_counts_.cipher = c.tls->cipher();
+        }
+        // From here on the dialect's login runs inside the TLS stream.
+        c.phase = Phase::greeting;
+        dialect_.append_greeting(c.out, c.name, c.kind);
+    }
+    if (c.tls->has_output() || !c.out.empty()) {
+        flush(id);
+    }
+    return conns_[id].phase != Phase::closed;
 }
 
 void ClientPool::handle_readable(std::uint32_t id) {
@@ -198,19 +234,27 @@ void ClientPool::handle_readable(std::uint32_t id) {
             rx_bytes_ += static_cast<std::uint64_t>(n);
             c.heard = true;
             const std::string_view raw{read_buf_.data(), static_cast<std::size_t>(n)};
-            if (dialect_.is_web()) {
-                if (!handle_web(id, raw, now_ns())) {
+            if (c.tls) {
+                const std::int64_t now = now_ns();
+                c.tls->feed(raw);
+                if (c.phase == Phase::tls_handshake && !step_handshake(id, now)) {
                     return;
                 }
-            } else if (c.wire.passes_through(raw)) {
-                split_lines(id, raw.data(), raw.size(), now_ns());
-            } else {
-                decoded_.clear();
-                if (!c.wire.decode(raw, decoded_, inflated_, wire_counts_)) {
-                    lose(id, c.wire.error(), now_ns());
-                    return;
+                if (c.phase != Phase::tls_handshake) {
+                    plain_.clear();
+                    if (!c.tls->read(plain_)) {
+                        lose(id, c.tls->error(), now);
+                        return;
+                    }
+                    if (c.tls->has_output()) {
+                        mark_pending(id);  // e.g. an alert or a key update's answer
+                    }
+                    if (!plain_.empty() && !handle_received(id, plain_, now)) {
+                        return;
+                    }
                 }
-                split_lines(id, decoded_.data(), decoded_.size(), now_ns());
+            } else if (!handle_received(id, raw, now_ns())) {
+                return;
             }
             if (conns_[id].phase == Phase::closed || static_cast<std::size_t>(n) < read_buf_.size()) {
                 return;
@@ -229,6 +273,24 @@ void ClientPool::handle_readable(std::uint32_t id) {
         }
         return;
     }
+}
+
+bool ClientPool::handle_received(std::uint32_t id, std::string_view raw, std::int64_t now) {
+    Connection& c = conns_[id];
+    if (dialect_.is_web()) {
+        return handle_web(id, raw, now);
+    }
+    if (c.wire.passes_through(raw)) {
+        split_lines(id, raw.data(), raw.size(), now);
+    } else {
+        decoded_.clear();
+        if (!c.wire.decode(raw, decoded_, inflated_, wire_counts_)) {
+            lose(id, c.wire.error(), now);
+            return false;
+        }
+        split_lines(id, decoded_.data(), decoded_.size(), now);
+    }
+    return conns_[id].phase != Phase::closed;
 }
 
 ssize_t ClientPool::receive(int fd) {
@@ -413,6 +475,7 @@ void ClientPool::handle_line(std::uint32_t id, std::string_view raw, std::int64_
         return;
     case Phase::idle:
     case Phase::connecting:
+    case Phase::tls_handshake:
     case Phase::closed:
         return;
     }
@@ -427,8 +490,21 @@ void ClientPool::become_ready(std::uint32_t id, std::int64_t now) {
 
 void ClientPool::flush(std::uint32_t id) {
     Connection& c = conns_[id];
-    while (c.out_head < c.out.size()) {
-        const ssize_t n = ::send(c.fd, c.out.data() + c.out_head, c.out.size() - c.out_head,
+    if (c.tls) {
+        // The plaintext is encrypted whole (nothing of the login before the
+        // handshake is done); what the kernel does not take waits in `sealed`.
+        if (c.phase != Phase::tls_handshake && !c.out.empty()) {
+            if (!c.tls->write(c.out)) {
+                lose(id, c.tls->error(), now_ns());
+                return;
+            }
+            c.out.clear();
+        }
+        c.tls->take_output(c.sealed);
+    }
+    std::string& wire = c.tls ? c.sealed : c.out;
+    while (c.out_head < wire.size()) {
+        const ssize_t n = ::send(c.fd, wire.data() + c.out_head, wire.size() - c.out_head,
                                  MSG_NOSIGNAL | MSG_DONTWAIT);
         if (n > 0) {
             c.out_head += static_cast<std::size_t>(n);
@@ -438,13 +514,13 @@ void ClientPool::flush(std::uint32_t id) {
             continue;
         }
         if (n < 0 && (errno == EAGAIN || errno == EWOULDBLOCK)) {
-            if (c.out.size() - c.out_head > config_.max_outbox_bytes) {
+            if (wire.size() - c.out_head > config_.max_outbox_bytes) {
                 lose(id, "server stopped reading (outbox over limit)", now_ns());
                 return;
             }
             // Drop what was sent so the buffer does not grow without bound.
             if (c.out_head > (std::size_t{1} << 20)) {
-                c.out.erase(0, c.out_head);
+                wire.erase(0, c.out_head);
                 c.out_head = 0;
             }
             if (!c.out_armed) {
@@ -455,7 +531,7 @@ void ClientPool::flush(std::uint32_t id) {
         lose(id, errno_text("send", n < 0 ? errno : EPIPE), now_ns());
         return;
     }
-    c.out.clear();
+    wire.clear();
     c.out_head = 0;
     if (c.out_armed) {
         set_interest(id, false);
@@ -484,6 +560,9 @@ void ClientPool::lose(std::uint32_t id, std::string why, std::int64_t now) {
     c.phase = Phase::closed;
     c.out.clear();
     c.out.shrink_to_fit();
+    c.tls.reset();
+    c.sealed.clear();
+    c.sealed.shrink_to_fit();
     c.partial.clear();
     c.wire = WireDecoder{};
     c.ws = WsReader{};

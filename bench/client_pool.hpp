@@ -4,12 +4,13 @@
 // pings, telnet, MCCP2 and colour taken out of what arrives, WebSocket
 // frames and JSON events turned back into lines, line framing, and batched
 // writes (everything queued in one loop iteration leaves in one send() per
-// client). Scenarios see only ready clients and classified lines; they must
-// not touch sockets.
+// client), optionally all of it inside TLS. Scenarios see only ready
+// clients and classified lines; they must not touch sockets.
 #pragma once
 
 #include "bench/client_mix.hpp"
 #include "bench/dialect.hpp"
+#include "bench/tls_session.hpp"
 #include "bench/wire_decoder.hpp"
 #include "bench/ws_reader.hpp"
 
@@ -19,6 +20,8 @@
 
 #include <array>
 #include <cstdint>
+#include <memory>
+#include <optional>
 #include <string>
 #include <string_view>
 #include <vector>
@@ -40,6 +43,17 @@ struct PoolConfig {
     std::size_t max_outbox_bytes = std::size_t{64} << 20;
     // Which kind of client each id plays (natter only).
     ClientMix mix = ClientMix::plain;
+    // Every connection is TLS (no certificate verification); the handshake
+    // is part of connecting, before the dialect's greeting.
+    bool tls = false;
+};
+
+// The TLS handshakes the clients made (with PoolConfig::tls).
+struct TlsCounts {
+    std::uint64_t handshakes = 0;
+    std::int64_t handshake_ns = 0;  // sum over them, TCP connected to handshake done
+    std::string version;            // of the first, e.g. "TLSv1.3"
+    std::string cipher;
 };
 
 // What came over the WebSockets (web dialect only).
@@ -49,7 +63,7 @@ struct WsCounts {
     std::uint64_t pings = 0;         // server pings answered
 };
 
-enum class Phase : std::uint8_t { idle, connecting, greeting, logging_in, joining, ready, closed };
+enum class Phase : std::uint8_t { idle, connecting, tls_handshake, greeting, logging_in, joining, ready, closed };
 
 struct Connection {
     int fd = -1;
@@ -60,13 +74,16 @@ struct Connection {
     bool heard = false;    // the server has sent at least one byte
     std::string name;
     std::string partial;   // an incomplete line carried to the next read
-    std::string out;       // bytes not yet accepted by the kernel
-    std::size_t out_head = 0;
+    std::string out;       // bytes not yet accepted by the kernel (TLS: not yet encrypted)
+    std::size_t out_head = 0;  // into `sealed` with TLS, else into `out`
+    std::unique_ptr<TlsSession> tls;
+    std::string sealed;    // TLS: ciphertext not yet accepted by the kernel
     std::string last_notice;  // last non-chat line, to explain a disconnect
     WireDecoder wire;         // telnet and MCCP2 out of what arrives
     WsReader ws;              // web: the upgrade response, then frames
     std::int64_t opened_ns = 0;
     std::int64_t ready_ns = 0;
+    std::int64_t connected_ns = 0;  // TCP connected (the TLS handshake starts)
 };
 
 // Scenario callbacks. They run inside ClientPool::poll and may queue output
@@ -128,6 +145,8 @@ public:
     // What was taken out of the received bytes: telnet, GMCP, compression.
     [[nodiscard]] const WireCounts& wire_counts() const noexcept { return wire_counts_; }
     [[nodiscard]] const WsCounts& ws_counts() const noexcept { return ws_counts_; }
+    [[nodiscard]] const TlsCounts& tls_counts() const noexcept { return tls_counts_; }
+    [[nodiscard]] bool tls() const noexcept { return tls_context_.has_value(); }
     // Lines that carried escape sequences (colour), stripped before use.
     [[nodiscard]] std::uint64_t coloured_lines() const noexcept { return coloured_lines_; }
     [[nodiscard]] ClientMix mix() const noexcept { return config_.mix; }
@@ -136,6 +155,12 @@ public:
 private:
     void finish_connect(std::uint32_t id, std::int64_t now);
     void handle_readable(std::uint32_t id);
+    // TLS: the handshake's next step after a read (or the TCP connect).
+    // False when the client was lost.
+    bool step_handshake(std::uint32_t id, std::int64_t now);
+    // What one read brought, after TLS if any: frames or telnet, then lines.
+    // False when the client was lost.
+    bool handle_received(std::uint32_t id, std::string_view raw, std::int64_t now);
     // recv() into read_buf_, setting arrived_ns_ from the kernel's stamp.
     ssize_t receive(int fd);
     // web: frames out of one read, each event's `text` handled as a line.
@@ -159,6 +184,8 @@ private:
     std::string inflated_;  // WireDecoder's scratch
     std::string stripped_;  // one line without its colour
     std::string json_text_;  // an event's `text` when it had escapes
+    std::string plain_;      // TLS: the plaintext of one read
+    std::optional<TlsContext> tls_context_;
     std::array<epoll_event, 1024> ready_events_{};
     std::uint32_t live_ = 0;
     std::uint64_t rx_bytes_ = 0;
@@ -167,6 +194,7 @@ private:
     std::uint64_t coloured_lines_ = 0;
     WireCounts wire_counts_;
     WsCounts ws_counts_;
+    TlsCounts tls_counts_;
 };
 
 }  // namespace natter::bench

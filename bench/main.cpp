@@ -56,6 +56,9 @@ int main(int argc, char** argv) {
                    "gmcp (IAC DO GMCP before login); mccp (GMCP + IAC DO MCCP2, inflated)")
         ->check(CLI::IsMember({"plain", "mixed", "gmcp", "mccp"}))
         ->capture_default_str();
+    app.add_flag("--tls", run.tls,
+                 "wrap every connection in TLS (OpenSSL client, certificate not verified; the handshake "
+                 "counts as part of connecting), for a tls = true listener");
     app.add_option("--drain", run.drain_s, "stop waiting for missing lines after this many quiet seconds")
         ->check(CLI::NonNegativeNumber)
         ->capture_default_str();

@@ -25,6 +25,7 @@ struct RunOptions {
     std::string source_base;       // conns: first source address (e.g. 127.0.0.2)
     std::uint32_t per_source = 1000;
     ClientMix mix = ClientMix::plain;  // which kind of client each id plays (natter only)
+    bool tls = false;              // every connection over TLS, certificate not verified
 };
 
 struct FanoutOptions {

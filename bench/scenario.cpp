@@ -27,6 +27,7 @@ PoolConfig make_pool_config(const RunOptions& options, bool join_room, std::uint
     config.first_source = first_source;
     config.per_source = std::max<std::uint32_t>(options.per_source, 1);
     config.mix = options.mix;
+    config.tls = options.tls;
     return config;
 }
 
@@ -113,6 +114,20 @@ int Scenario::run() {
         report.set("ws_without_text", ws.without_text);
         report.set("ws_pings", ws.pings);
     }
+    report.set("tls", pool_.tls() ? "yes" : "no");
+    if (pool_.tls()) {
+        // Counted in the connect phase: TCP connected to handshake done.
+        const TlsCounts& tls = pool_.tls_counts();
+        report.set("tls_handshakes", tls.handshakes);
+        if (!tls.version.empty()) {
+            report.set("tls_version", tls.version);
+            report.set("tls_cipher", tls.cipher);
+        }
+        if (tls.handshakes > 0) {
+            report.set("tls_handshake_mean_ms",
+                       ns_to_seconds(tls.handshake_ns) * 1000 / static_cast<double>(tls.handshakes), 3);
+        }
+    }
     report.set("rx_mib", static_cast<double>(pool_.rx_bytes()) / (1 << 20), 1);
     report.set("gen_cpu_s", self_cpu_seconds(), 2);
     report.set("wall_s", ns_to_seconds(now_ns() - started_ns_), 2);
@@ -127,9 +142,9 @@ int Scenario::run() {
 }
 
 std::string Scenario::phase_census() const {
-    constexpr std::array<const char*, 7> names{"idle", "connecting", "greeting", "logging_in",
-                                               "joining", "ready", "closed"};
-    std::array<std::uint32_t, 7> counts{};
+    constexpr std::array<const char*, 8> names{"idle",       "connecting", "tls_handshake", "greeting",
+                                               "logging_in", "joining",    "ready",         "closed"};
+    std::array<std::uint32_t, names.size()> counts{};
     for (std::uint32_t id = 0; id < was_ready_.size(); ++id) {
         ++counts[static_cast<std::size_t>(pool_.at(id).phase)];
     }
