@@ -293,17 +293,7 @@ void Connection::close_if_done() {
             }
             return;
         }
-        if (web_->finished() && !web_output && !write_) {
-            if (tls_ && tls_->established()) {
-                static_cast<void>(tls_output());
-                if (!tls_->close_sent()) tls_->close();
-                if (!tls_->wire().empty()) {
-                    want_flush();
-                    return;
-                }
-            }
-            begin_close();
-        }
+        if (web_->finished() && !web_output && !write_) finish_close();
         return;
     }
     if (!session_->closing()) return;
@@ -324,16 +314,20 @@ void Connection::close_if_done() {
             if (tls_->wire().empty() && !write_) close_now();
             return;
         }
-        if (session_->pending_output() != 0 || web_output || write_) return;
-        if (!tls_->close_sent()) tls_->close();  // close_notify, then FIN
+    }
+    if (session_->pending_output() == 0 && !web_output && !write_) finish_close();
+}
+
+void Connection::finish_close() {
+    // Over TLS, close_notify goes out before the FIN.
+    if (tls_ && tls_->established()) {
+        if (!tls_->close_sent()) tls_->close();
         if (!tls_->wire().empty()) {
             want_flush();
             return;
         }
-        begin_close();
-        return;
     }
-    if (session_->pending_output() == 0 && !web_output && !write_) begin_close();
+    begin_close();
 }
 
 void Connection::sent_early(int result) {

@@ -104,6 +104,8 @@ private:
     static void on_close(uv_handle_t* handle) noexcept;
 
     void begin_close();
+    // Everything is sent: close_notify first where there is TLS, then FIN.
+    void finish_close();
     void close_now();
     // The buffer sendable() hands out and sent() takes from, or nullptr:
     // the TLS records, or else plain_output().
