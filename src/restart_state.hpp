@@ -27,6 +27,7 @@ struct TelnetSnapshot {
         std::uint8_t code = 0;
         std::uint8_t local = 0;   // RFC 1143 q-state bits
         std::uint8_t remote = 0;
+        bool operator==(const Option&) const = default;
     };
     std::vector<Option> options;
     std::uint8_t parse = 0;  // the parser's state
@@ -35,6 +36,7 @@ struct TelnetSnapshot {
     bool sb_oversized = false;
     std::uint32_t oversized = 0;
     std::string payload;  // a subnegotiation being read (bytes)
+    bool operator==(const TelnetSnapshot&) const = default;
 };
 
 // A line being typed.
@@ -42,6 +44,7 @@ struct FramerSnapshot {
     std::string partial;  // bytes
     bool after_cr = false;
     bool overlong = false;
+    bool operator==(const FramerSnapshot&) const = default;
 };
 
 struct FloodSnapshot {
@@ -50,6 +53,7 @@ struct FloodSnapshot {
     std::int64_t episode_start_ns = 0;
     std::int64_t last_drop_ns = 0;
     bool in_episode = false;
+    bool operator==(const FloodSnapshot&) const = default;
 };
 
 // What a client told of itself (ClientProfile, less its compressor).
@@ -76,6 +80,7 @@ struct ProfileSnapshot {
     bool mssp = false;
     bool gmcp_login_offered = false;
     std::string settings;  // ClientSettings::to_text()
+    bool operator==(const ProfileSnapshot&) const = default;
 };
 
 // A WebSocket frame half read.
@@ -91,6 +96,7 @@ struct WebSocketSnapshot {
     bool in_message = false;
     std::string message;
     std::string control;
+    bool operator==(const WebSocketSnapshot&) const = default;
 };
 
 // An upgraded web connection's endpoint (one not upgraded does not cross).
@@ -100,6 +106,7 @@ struct WebSnapshot {
     std::int64_t last_ping_ns = 0;
     bool awaiting_pong = false;
     WebSocketSnapshot framer;
+    bool operator==(const WebSnapshot&) const = default;
 };
 
 struct SessionSnapshot {
@@ -132,6 +139,7 @@ struct SessionSnapshot {
     FramerSnapshot framer;
     FloodSnapshot flood;
     std::string outbox;  // output not yet sent (bytes)
+    bool operator==(const SessionSnapshot&) const = default;
 };
 
 // One connection: its descriptor and listener, and what it carries.
@@ -143,6 +151,7 @@ struct ConnectionSnapshot {
     bool fresh = false;
     std::optional<WebSnapshot> web;
     std::optional<SessionSnapshot> session;
+    bool operator==(const ConnectionSnapshot&) const = default;
 };
 
 struct ListenerSnapshot {
@@ -152,6 +161,7 @@ struct ListenerSnapshot {
     std::string host;               // as configured
     std::uint16_t configured_port = 0;  // as configured (0: any free one)
     std::uint16_t port = 0;             // as bound
+    bool operator==(const ListenerSnapshot&) const = default;
 };
 
 struct HistorySnapshot {
@@ -159,6 +169,7 @@ struct HistorySnapshot {
     std::uint8_t kind = 0;  // EventKind: say or emote
     std::string speaker;
     std::string text;
+    bool operator==(const HistorySnapshot&) const = default;
 };
 
 struct RoomSnapshot {
@@ -168,11 +179,13 @@ struct RoomSnapshot {
     std::string topic_by;
     std::int64_t topic_set_at = 0;
     std::vector<HistorySnapshot> history;  // oldest first
+    bool operator==(const RoomSnapshot&) const = default;
 };
 
 struct SeenSnapshot {
     std::string name;
     std::int64_t when_unix_ms = 0;
+    bool operator==(const SeenSnapshot&) const = default;
 };
 
 struct RestartState {
@@ -182,6 +195,7 @@ struct RestartState {
     std::vector<RoomSnapshot> rooms;  // chat rooms, in the world's order
     std::vector<SeenSnapshot> seen;   // oldest first
     std::vector<ConnectionSnapshot> connections;
+    bool operator==(const RestartState&) const = default;
 };
 
 // The state as text: versioned, one record per connection, binary fields
