@@ -25,7 +25,8 @@
 // started from) are base64 (libsodium's original variant, with padding);
 // names and texts, sanitised UTF-8 in the process, are JSON strings.
 // Telnet options are [code, local, remote] and GMCP packages [name, version].
-// An optional value that is not set is left out.
+// A member at its struct's default, an empty object and an optional value
+// that is not set are left out.
 
 namespace natter {
 namespace {
@@ -44,141 +45,213 @@ std::string to_base64(std::string_view bytes) {
     return out;
 }
 
+// Builds one JSON object, leaving out each member that holds its struct's
+// default: the reader fills those back in, and most members of most
+// sessions are at their defaults, so the file is a fraction of the size and
+// time. (So within a version, no struct's default may change.)
+class ObjectWriter {
+public:
+    template <class T>
+    void put(std::string_view key, const T& value, const T& fallback) {
+        if (!(value == fallback)) json_[key] = value;
+    }
+    void put(std::string_view key, ListenerKind value, ListenerKind fallback) {
+        if (value != fallback) json_[key] = static_cast<int>(value);
+    }
+    template <class T>
+    void always(std::string_view key, const T& value) {
+        json_[key] = value;
+    }
+    void bytes(std::string_view key, std::string_view value) {
+        if (!value.empty()) json_[key] = to_base64(value);
+    }
+    void object(std::string_view key, Json value) {
+        if (!value.empty()) json_[key] = std::move(value);
+    }
+    Json done() { return std::move(json_); }
+
+private:
+    Json json_ = Json::object();
+};
+
 Json to_json(const TelnetSnapshot& telnet) {
-    Json options = Json::array();
-    for (const auto& option : telnet.options) options.push_back(Json::array({option.code, option.local, option.remote}));
-    return Json{{"options", std::move(options)},
-                {"parse", telnet.parse},
-                {"verb", telnet.verb},
-                {"sb_option", telnet.sb_option},
-                {"sb_oversized", telnet.sb_oversized},
-                {"oversized", telnet.oversized},
-                {"payload", to_base64(telnet.payload)}};
+    static const TelnetSnapshot defaults;
+    ObjectWriter out;
+    if (!telnet.options.empty()) {
+        Json options = Json::array();
+        for (const auto& option : telnet.options) {
+            options.push_back(Json::array({option.code, option.local, option.remote}));
+        }
+        out.object("options", std::move(options));
+    }
+    out.put("parse", telnet.parse, defaults.parse);
+    out.put("verb", telnet.verb, defaults.verb);
+    out.put("sb_option", telnet.sb_option, defaults.sb_option);
+    out.put("sb_oversized", telnet.sb_oversized, defaults.sb_oversized);
+    out.put("oversized", telnet.oversized, defaults.oversized);
+    out.bytes("payload", telnet.payload);
+    return out.done();
 }
 
 Json to_json(const FramerSnapshot& framer) {
-    return Json{{"partial", to_base64(framer.partial)}, {"after_cr", framer.after_cr}, {"overlong", framer.overlong}};
+    static const FramerSnapshot defaults;
+    ObjectWriter out;
+    out.bytes("partial", framer.partial);
+    out.put("after_cr", framer.after_cr, defaults.after_cr);
+    out.put("overlong", framer.overlong, defaults.overlong);
+    return out.done();
 }
 
 Json to_json(const FloodSnapshot& flood) {
+    static const FloodSnapshot defaults;
+    ObjectWriter out;
     // JSON has no NaN or infinity (they would be written as null); a bucket
     // in that state starts full again rather than fail the restart.
-    const double tokens = std::isfinite(flood.tokens) ? flood.tokens : -1.0;
-    return Json{{"tokens", tokens},
-                {"refilled_ns", flood.refilled_ns},
-                {"episode_start_ns", flood.episode_start_ns},
-                {"last_drop_ns", flood.last_drop_ns},
-                {"in_episode", flood.in_episode}};
+    out.put("tokens", std::isfinite(flood.tokens) ? flood.tokens : defaults.tokens, defaults.tokens);
+    out.put("refilled_ns", flood.refilled_ns, defaults.refilled_ns);
+    out.put("episode_start_ns", flood.episode_start_ns, defaults.episode_start_ns);
+    out.put("last_drop_ns", flood.last_drop_ns, defaults.last_drop_ns);
+    out.put("in_episode", flood.in_episode, defaults.in_episode);
+    return out.done();
 }
 
 Json to_json(const ProfileSnapshot& profile) {
-    Json packages = Json::array();
-    for (const auto& [name, version] : profile.gmcp_packages) packages.push_back(Json::array({name, version}));
-    Json out{{"terminal_types", profile.terminal_types},
-             {"width", profile.width},
-             {"height", profile.height},
-             {"charset", profile.charset},
-             {"client_name", profile.client_name},
-             {"client_version", profile.client_version},
-             {"env_screen_reader", profile.env_screen_reader},
-             {"env_colour", profile.env_colour},
-             {"gmcp_packages", std::move(packages)},
-             {"gmcp", profile.gmcp},
-             {"eor", profile.eor},
-             {"sga", profile.sga},
-             {"mud_client", profile.mud_client},
-             {"mccp_wanted", profile.mccp_wanted},
-             {"naws", profile.naws},
-             {"ttype", profile.ttype},
-             {"ttype_rounds", profile.ttype_rounds},
-             {"charset_phase", profile.charset_phase},
-             {"mssp", profile.mssp},
-             {"gmcp_login_offered", profile.gmcp_login_offered},
-             {"settings", profile.settings}};
-    if (profile.mtts) out["mtts"] = *profile.mtts;
-    return out;
+    static const ProfileSnapshot defaults;
+    ObjectWriter out;
+    out.put("terminal_types", profile.terminal_types, defaults.terminal_types);
+    if (profile.mtts) out.always("mtts", *profile.mtts);
+    out.put("width", profile.width, defaults.width);
+    out.put("height", profile.height, defaults.height);
+    out.put("charset", profile.charset, defaults.charset);
+    out.put("client_name", profile.client_name, defaults.client_name);
+    out.put("client_version", profile.client_version, defaults.client_version);
+    out.put("env_screen_reader", profile.env_screen_reader, defaults.env_screen_reader);
+    out.put("env_colour", profile.env_colour, defaults.env_colour);
+    if (!profile.gmcp_packages.empty()) {
+        Json packages = Json::array();
+        for (const auto& [name, version] : profile.gmcp_packages) packages.push_back(Json::array({name, version}));
+        out.object("gmcp_packages", std::move(packages));
+    }
+    out.put("gmcp", profile.gmcp, defaults.gmcp);
+    out.put("eor", profile.eor, defaults.eor);
+    out.put("sga", profile.sga, defaults.sga);
+    out.put("mud_client", profile.mud_client, defaults.mud_client);
+    out.put("mccp_wanted", profile.mccp_wanted, defaults.mccp_wanted);
+    out.put("naws", profile.naws, defaults.naws);
+    out.put("ttype", profile.ttype, defaults.ttype);
+    out.put("ttype_rounds", profile.ttype_rounds, defaults.ttype_rounds);
+    out.put("charset_phase", profile.charset_phase, defaults.charset_phase);
+    out.put("mssp", profile.mssp, defaults.mssp);
+    out.put("gmcp_login_offered", profile.gmcp_login_offered, defaults.gmcp_login_offered);
+    out.put("settings", profile.settings, defaults.settings);
+    return out.done();
 }
 
 Json to_json(const WebSocketSnapshot& framer) {
-    return Json{{"state", framer.state},
-                {"header", to_base64(framer.header)},
-                {"header_need", framer.header_need},
-                {"opcode", framer.opcode},
-                {"fin", framer.fin},
-                {"mask", to_base64(framer.mask)},
-                {"payload_left", framer.payload_left},
-                {"payload_done", framer.payload_done},
-                {"in_message", framer.in_message},
-                {"message", to_base64(framer.message)},
-                {"control", to_base64(framer.control)}};
+    static const WebSocketSnapshot defaults;
+    ObjectWriter out;
+    out.put("state", framer.state, defaults.state);
+    out.bytes("header", framer.header);
+    out.put("header_need", framer.header_need, defaults.header_need);
+    out.put("opcode", framer.opcode, defaults.opcode);
+    out.put("fin", framer.fin, defaults.fin);
+    out.bytes("mask", framer.mask);
+    out.put("payload_left", framer.payload_left, defaults.payload_left);
+    out.put("payload_done", framer.payload_done, defaults.payload_done);
+    out.put("in_message", framer.in_message, defaults.in_message);
+    out.bytes("message", framer.message);
+    out.bytes("control", framer.control);
+    return out.done();
 }
 
 Json to_json(const WebSnapshot& web) {
-    return Json{{"peer_address", web.peer_address},
-                {"opened_ns", web.opened_ns},
-                {"last_ping_ns", web.last_ping_ns},
-                {"awaiting_pong", web.awaiting_pong},
-                {"framer", to_json(web.framer)}};
+    static const WebSnapshot defaults;
+    ObjectWriter out;
+    out.put("peer_address", web.peer_address, defaults.peer_address);
+    out.put("opened_ns", web.opened_ns, defaults.opened_ns);
+    out.put("last_ping_ns", web.last_ping_ns, defaults.last_ping_ns);
+    out.put("awaiting_pong", web.awaiting_pong, defaults.awaiting_pong);
+    out.object("framer", to_json(web.framer));
+    return out.done();
 }
 
 Json to_json(const SessionSnapshot& session) {
-    return Json{{"address", session.address},
-                {"kind", static_cast<int>(session.kind)},
-                {"name", session.name},
-                {"room", session.room},
-                {"authenticated", session.authenticated},
-                {"encrypted", session.encrypted},
-                {"echo_off", session.echo_off},
-                {"idle_warned", session.idle_warned},
-                {"connected_at_ns", session.connected_at_ns},
-                {"last_input_ns", session.last_input_ns},
-                {"reply_to", session.reply_to},
-                {"ignored", session.ignored},
-                {"has_info", session.has_info},
-                {"description", session.description},
-                {"profile_lines", session.profile_lines},
-                {"away", session.away},
-                {"away_idle", session.away_idle},
-                {"away_message", session.away_message},
-                {"secret_origin", to_base64(session.secret_origin)},
-                {"has_profile", session.has_profile},
-                {"profile", to_json(session.profile)},
-                {"telnet", to_json(session.telnet)},
-                {"framer", to_json(session.framer)},
-                {"flood", to_json(session.flood)},
-                {"outbox", to_base64(session.outbox)}};
+    static const SessionSnapshot defaults;
+    ObjectWriter out;
+    out.put("address", session.address, defaults.address);
+    out.put("kind", session.kind, defaults.kind);
+    out.put("name", session.name, defaults.name);
+    out.put("room", session.room, defaults.room);
+    out.put("authenticated", session.authenticated, defaults.authenticated);
+    out.put("encrypted", session.encrypted, defaults.encrypted);
+    out.put("echo_off", session.echo_off, defaults.echo_off);
+    out.put("idle_warned", session.idle_warned, defaults.idle_warned);
+    out.put("connected_at_ns", session.connected_at_ns, defaults.connected_at_ns);
+    out.put("last_input_ns", session.last_input_ns, defaults.last_input_ns);
+    out.put("reply_to", session.reply_to, defaults.reply_to);
+    out.put("ignored", session.ignored, defaults.ignored);
+    out.put("has_info", session.has_info, defaults.has_info);
+    out.put("description", session.description, defaults.description);
+    out.put("profile_lines", session.profile_lines, defaults.profile_lines);
+    out.put("away", session.away, defaults.away);
+    out.put("away_idle", session.away_idle, defaults.away_idle);
+    out.put("away_message", session.away_message, defaults.away_message);
+    out.bytes("secret_origin", session.secret_origin);
+    out.put("has_profile", session.has_profile, defaults.has_profile);
+    out.object("profile", to_json(session.profile));
+    out.object("telnet", to_json(session.telnet));
+    out.object("framer", to_json(session.framer));
+    out.object("flood", to_json(session.flood));
+    out.bytes("outbox", session.outbox);
+    return out.done();
 }
 
 Json to_json(const ConnectionSnapshot& connection) {
-    Json out{{"fd", connection.fd}, {"listener", connection.listener}, {"fresh", connection.fresh}};
-    if (connection.web) out["web"] = to_json(*connection.web);
-    if (connection.session) out["session"] = to_json(*connection.session);
-    return out;
+    static const ConnectionSnapshot defaults;
+    ObjectWriter out;
+    out.always("fd", connection.fd);
+    out.put("listener", connection.listener, defaults.listener);
+    out.put("fresh", connection.fresh, defaults.fresh);
+    Json json = out.done();
+    if (connection.web) json["web"] = to_json(*connection.web);
+    if (connection.session) json["session"] = to_json(*connection.session);
+    return json;
 }
 
 Json to_json(const ListenerSnapshot& listener) {
-    return Json{{"fd", listener.fd},
-                {"kind", static_cast<int>(listener.kind)},
-                {"tls", listener.tls},
-                {"host", listener.host},
-                {"configured_port", listener.configured_port},
-                {"port", listener.port}};
+    static const ListenerSnapshot defaults;
+    ObjectWriter out;
+    out.put("kind", listener.kind, defaults.kind);
+    out.put("tls", listener.tls, defaults.tls);
+    out.put("host", listener.host, defaults.host);
+    out.put("configured_port", listener.configured_port, defaults.configured_port);
+    out.put("port", listener.port, defaults.port);
+    out.always("fd", listener.fd);
+    return out.done();
 }
 
 Json to_json(const RoomSnapshot& room) {
-    Json history = Json::array();
-    for (const auto& entry : room.history) {
-        history.push_back(Json{{"when_unix_ms", entry.when_unix_ms},
-                               {"kind", entry.kind},
-                               {"speaker", entry.speaker},
-                               {"text", entry.text}});
+    static const RoomSnapshot defaults;
+    static const HistorySnapshot history_defaults;
+    ObjectWriter out;
+    out.put("name", room.name, defaults.name);
+    out.put("permanent", room.permanent, defaults.permanent);
+    out.put("topic", room.topic, defaults.topic);
+    out.put("topic_by", room.topic_by, defaults.topic_by);
+    out.put("topic_set_at", room.topic_set_at, defaults.topic_set_at);
+    if (!room.history.empty()) {
+        Json history = Json::array();
+        for (const auto& entry : room.history) {
+            ObjectWriter line;
+            line.put("when_unix_ms", entry.when_unix_ms, history_defaults.when_unix_ms);
+            line.put("kind", entry.kind, history_defaults.kind);
+            line.put("speaker", entry.speaker, history_defaults.speaker);
+            line.put("text", entry.text, history_defaults.text);
+            history.push_back(line.done());
+        }
+        out.object("history", std::move(history));
     }
-    return Json{{"name", room.name},
-                {"permanent", room.permanent},
-                {"topic", room.topic},
-                {"topic_by", room.topic_by},
-                {"topic_set_at", room.topic_set_at},
-                {"history", std::move(history)}};
+    return out.done();
 }
 
 // --- reading
