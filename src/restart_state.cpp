@@ -281,6 +281,18 @@ struct Bytes {
     std::string& out;
 };
 
+// An integer member with bounds narrower than its type's.
+template <std::integral T>
+struct Bounded {
+    T& out;
+    T low;
+    T high;
+};
+
+// The longest WebSocket frame header (RFC 6455 5.2): 2 bytes, 8 of length,
+// 4 of mask.
+constexpr std::size_t max_frame_header = 14;
+
 // An integer member that holds an enum's value, from 0 to `max`.
 struct EnumValue {
     std::uint8_t& out;
@@ -335,6 +347,11 @@ public:
         requires(!std::same_as<T, bool>)
     void value(const Json& json, const Path& at, T& out) {
         integer(json, at, out, std::numeric_limits<T>::min(), std::numeric_limits<T>::max());
+    }
+
+    template <std::integral T>
+    void value(const Json& json, const Path& at, Bounded<T> out) {
+        integer(json, at, out.out, out.low, out.high);
     }
 
     void value(const Json& json, const Path& at, EnumValue out) { integer(json, at, out.out, std::uint8_t{0}, out.max); }
@@ -469,10 +486,18 @@ public:
         if (!object(json, at)) return;
         field(json, at, "state", out.state);
         field(json, at, "header", Bytes{out.header});
-        field(json, at, "header_need", out.header_need);
+        if (ok() && out.header.size() > max_frame_header) {
+            fail(member_path(at, "header"), fmt::format("holds {} bytes, more than a frame header's {}",
+                                                         out.header.size(), max_frame_header));
+        }
+        field(json, at, "header_need",
+              Bounded<std::uint32_t>{out.header_need, 2, static_cast<std::uint32_t>(max_frame_header)});
         field(json, at, "opcode", out.opcode);
         field(json, at, "fin", out.fin);
         field(json, at, "mask", Bytes{out.mask});
+        if (ok() && !out.mask.empty() && out.mask.size() != 4) {
+            fail(member_path(at, "mask"), fmt::format("holds {} bytes, not 4", out.mask.size()));
+        }
         field(json, at, "payload_left", out.payload_left);
         field(json, at, "payload_done", out.payload_done);
         field(json, at, "in_message", out.in_message);

@@ -202,7 +202,12 @@ struct RestartState {
 // encoded so any byte survives.
 [[nodiscard]] std::string write_restart_state(const RestartState& state);
 // Parses what write_restart_state wrote; an unknown version or a malformed
-// file is an error naming what is wrong. Unknown keys are ignored.
+// file is an error naming what is wrong. Unknown keys are ignored and
+// missing ones keep the defaults. What it returns has every descriptor
+// >= 0 and given once, every listener index in range, the kinds, charset,
+// colour depth, TTYPE state and history kinds within their enums, and a
+// WebSocket header of at most 14 bytes and a mask of 0 or 4; the telnet
+// parser's and WebSocket framer's own states are for their restore to check.
 [[nodiscard]] Result<RestartState> read_restart_state(std::string_view text);
 
 }  // namespace natter

@@ -337,6 +337,17 @@ TEST_CASE("restart state: enum values out of range are named") {
           "restart state: rooms[0].history[0].kind must be 0 (say) or 1 (emote)");
 }
 
+TEST_CASE("restart state: a WebSocket frame's header and mask keep to a frame's sizes") {
+    CHECK(error_of(edited([](Json& j) { j["connections"][1]["web"]["framer"]["mask"] = "AAEC"; })) ==
+          "restart state: connections[1].web.framer.mask holds 3 bytes, not 4");
+    CHECK(error_of(edited([](Json& j) { j["connections"][1]["web"]["framer"]["header"] = "AAAAAAAAAAAAAAAAAAAA"; })) ==
+          "restart state: connections[1].web.framer.header holds 15 bytes, more than a frame header's 14");
+    CHECK(error_of(edited([](Json& j) { j["connections"][1]["web"]["framer"]["header_need"] = 15; })) ==
+          "restart state: connections[1].web.framer.header_need must be an integer from 2 to 14");
+    CHECK(error_of(edited([](Json& j) { j["connections"][1]["web"]["framer"]["header_need"] = 1; })) ==
+          "restart state: connections[1].web.framer.header_need must be an integer from 2 to 14");
+}
+
 TEST_CASE("restart state: unknown keys are ignored and missing ones take the defaults") {
     const auto with_extras = read_restart_state(edited([](Json& j) {
         j["written_by"] = "natterd 9.9";
