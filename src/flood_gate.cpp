@@ -2,6 +2,9 @@
 
 #include <algorithm>
 
+#include "src/clock_ticks.hpp"
+#include "src/restart_state.hpp"
+
 namespace natter {
 
 FloodGate::Verdict FloodGate::admit(Clock::time_point now, std::uint32_t burst, std::uint32_t per_second) {
@@ -27,6 +30,23 @@ FloodGate::Verdict FloodGate::admit(Clock::time_point now, std::uint32_t burst, 
         return Verdict::drop_warn;
     }
     return now - episode_start_ >= max_episode ? Verdict::disconnect : Verdict::drop;
+}
+
+
+FloodSnapshot FloodGate::snapshot() const {
+    return {.tokens = tokens_,
+            .refilled_ns = steady_ns(refilled_),
+            .episode_start_ns = steady_ns(episode_start_),
+            .last_drop_ns = steady_ns(last_drop_),
+            .in_episode = in_episode_};
+}
+
+void FloodGate::restore(const FloodSnapshot& snapshot) {
+    tokens_ = snapshot.tokens;
+    refilled_ = steady_at(snapshot.refilled_ns);
+    episode_start_ = steady_at(snapshot.episode_start_ns);
+    last_drop_ = steady_at(snapshot.last_drop_ns);
+    in_episode_ = snapshot.in_episode;
 }
 
 }  // namespace natter

@@ -8,6 +8,8 @@
 
 namespace natter {
 
+struct FloodSnapshot;
+
 class FloodGate {
 public:
     using Clock = std::chrono::steady_clock;
@@ -24,6 +26,10 @@ public:
 
     // How long a flood may go on before the session is dropped, and how long
     // without drops ends an episode.
+    // The bucket and episode, for a hot restart (steady-clock times).
+    [[nodiscard]] FloodSnapshot snapshot() const;
+    void restore(const FloodSnapshot& snapshot);
+
     static constexpr std::chrono::seconds max_episode{10};
     static constexpr std::chrono::seconds calm_after{3};
 

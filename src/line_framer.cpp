@@ -1,5 +1,6 @@
 #include "src/line_framer.hpp"
 
+#include "src/restart_state.hpp"
 #include "src/wipe.hpp"
 
 namespace natter {
@@ -80,6 +81,15 @@ void LineFramer::erase_character() {
 void LineFramer::erase_line() {
     partial_.clear();
     overlong_ = false;
+}
+
+
+FramerSnapshot LineFramer::snapshot() const { return {.partial = partial_, .after_cr = after_cr_, .overlong = overlong_}; }
+
+void LineFramer::restore(const FramerSnapshot& snapshot) {
+    partial_ = snapshot.partial.substr(0, max_bytes_);
+    after_cr_ = snapshot.after_cr;
+    overlong_ = snapshot.overlong;
 }
 
 }  // namespace natter

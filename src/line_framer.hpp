@@ -10,6 +10,8 @@
 
 namespace natter {
 
+struct FramerSnapshot;
+
 class LineSink {
 public:
     virtual void on_line(std::string_view raw) = 0;  // without its line end
@@ -30,6 +32,10 @@ public:
     void erase_line();       // the whole partial line
 
     [[nodiscard]] std::size_t partial_size() const { return partial_.size(); }
+
+    // The line being typed, for a hot restart.
+    [[nodiscard]] FramerSnapshot snapshot() const;
+    void restore(const FramerSnapshot& snapshot);
 
 private:
     void append(std::string_view bytes, LineSink& sink);

@@ -30,6 +30,11 @@ public:
     // When `name` (any case) last left, or nullopt if not in this run.
     [[nodiscard]] std::optional<Seen> find(std::string_view name) const;
     [[nodiscard]] std::size_t size() const { return by_key_.size(); }
+    // Every record, oldest first (for a hot restart; record() them back in order).
+    template <class F>
+    void for_each(F&& f) const {
+        for (const auto& [key, seen] : order_) f(seen);
+    }
 
 private:
     std::size_t capacity_;

@@ -2,6 +2,7 @@
 
 #include <vector>
 
+#include "src/restart_state.hpp"
 #include "src/wipe.hpp"
 
 namespace natter {
@@ -352,6 +353,43 @@ void Telnet::disable(unsigned char option, TelnetSide side, TelnetListener& list
 
 bool Telnet::enabled(unsigned char option, TelnetSide side) const {
     return state_ && (state_->get(option, side) & q_state) == q_yes;
+}
+
+TelnetSnapshot Telnet::snapshot() const {
+    TelnetSnapshot out;
+    if (!state_) return out;
+    for (const auto& option : state_->options) out.options.push_back({option.code, option.local, option.remote});
+    out.parse = static_cast<std::uint8_t>(state_->parse);
+    out.verb = state_->verb;
+    out.sb_option = state_->sb_option;
+    out.sb_oversized = state_->sb_oversized;
+    out.oversized = state_->oversized;
+    out.payload = state_->payload;
+    return out;
+}
+
+void Telnet::restore(const TelnetSnapshot& snapshot) {
+    const bool idle = snapshot.options.empty() && snapshot.parse == 0 && snapshot.payload.empty() &&
+                      snapshot.oversized == 0;
+    if (idle) {
+        state_.reset();
+        return;
+    }
+    auto& s = state();
+    s.options.clear();
+    for (const auto& option : snapshot.options) s.options.push_back({option.code, option.local, option.remote});
+    s.parse = snapshot.parse <= static_cast<std::uint8_t>(State::Parse::stopped)
+                  ? static_cast<State::Parse>(snapshot.parse)
+                  : State::Parse::data;
+    s.verb = snapshot.verb;
+    s.sb_option = snapshot.sb_option;
+    s.sb_oversized = snapshot.sb_oversized;
+    s.oversized = snapshot.oversized;
+    s.payload = snapshot.payload;
+}
+
+void Telnet::forget_local(unsigned char option) {
+    if (state_) state_->set(option, TelnetSide::local, q_no);
 }
 
 }  // namespace natter

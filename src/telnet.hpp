@@ -21,6 +21,8 @@
 
 namespace natter {
 
+struct TelnetSnapshot;
+
 // Telnet command bytes (RFC 854, RFC 885 for EOR).
 namespace telnet_cmd {
 inline constexpr unsigned char eor = 239;
@@ -114,6 +116,13 @@ public:
 
     // Whether the peer has sent any IAC at all (a telnet client, not nc).
     [[nodiscard]] bool active() const { return state_ != nullptr; }
+
+    // The option states and a sequence half read, for a hot restart.
+    [[nodiscard]] TelnetSnapshot snapshot() const;
+    void restore(const TelnetSnapshot& snapshot);
+    // Forgets an option on our side without telling the peer (a stream
+    // that cannot cross a restart: the new process offers it again).
+    void forget_local(unsigned char option);
 
     // The largest payload a subnegotiation of `option` may carry, after
     // IAC IAC un-escaping; a longer one is discarded whole.

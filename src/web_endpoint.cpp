@@ -7,6 +7,8 @@
 #include <spdlog/spdlog.h>
 
 #include "src/address_range.hpp"
+#include "src/clock_ticks.hpp"
+#include "src/restart_state.hpp"
 #include "src/text.hpp"
 #include "src/web_assets.hpp"
 
@@ -313,6 +315,25 @@ bool WebEndpoint::tick(Clock::time_point now, const Config& config, WebHost& hos
     awaiting_pong_ = true;
     last_ping_ = now;
     return true;
+}
+
+
+WebSnapshot WebEndpoint::snapshot() const {
+    return {.peer_address = peer_address_,
+            .opened_ns = steady_ns(opened_),
+            .last_ping_ns = steady_ns(last_ping_),
+            .awaiting_pong = awaiting_pong_,
+            .framer = framer_.snapshot()};
+}
+
+std::unique_ptr<WebEndpoint> WebEndpoint::restored(const WebSnapshot& snapshot) {
+    auto endpoint = std::make_unique<WebEndpoint>(snapshot.peer_address, steady_at(snapshot.opened_ns));
+    endpoint->parser_.reset();
+    endpoint->upgraded_ = true;
+    endpoint->last_ping_ = steady_at(snapshot.last_ping_ns);
+    endpoint->awaiting_pong_ = snapshot.awaiting_pong;
+    endpoint->framer_.restore(snapshot.framer);
+    return endpoint;
 }
 
 }  // namespace natter

@@ -19,6 +19,8 @@
 
 namespace natter {
 
+struct WebSnapshot;
+
 class WebHost {
 public:
     // /ws was upgraded, for a client at `address` (the peer, or the client a
@@ -52,6 +54,11 @@ public:
     // was made, or the close handshake is done.
     [[nodiscard]] bool finished() const { return finished_; }
     [[nodiscard]] const std::string& peer_address() const { return peer_address_; }
+
+    // An upgraded endpoint's state, for a hot restart, and the endpoint
+    // rebuilt from it (upgraded, its request long answered).
+    [[nodiscard]] WebSnapshot snapshot() const;
+    [[nodiscard]] static std::unique_ptr<WebEndpoint> restored(const WebSnapshot& snapshot);
 
     // Turns the request away before it is read (the server is full): an
     // HTTP answer with `status` and `why`.

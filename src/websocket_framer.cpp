@@ -4,6 +4,7 @@
 
 #include <utf8proc.h>
 
+#include "src/restart_state.hpp"
 #include "src/wipe.hpp"
 
 namespace natter {
@@ -188,6 +189,46 @@ void WebSocketFramer::end_frame(WebSocketListener& listener) {
         wipe(message_);  // it may have been a password
         break;
     }
+}
+
+
+WebSocketSnapshot WebSocketFramer::snapshot() const {
+    return {.state = static_cast<std::uint8_t>(state_),
+            .header = std::string(reinterpret_cast<const char*>(header_), header_have_),
+            .header_need = static_cast<std::uint32_t>(header_need_),
+            .opcode = static_cast<std::uint8_t>(opcode_),
+            .fin = fin_,
+            .mask = std::string(reinterpret_cast<const char*>(mask_), sizeof mask_),
+            .payload_left = payload_left_,
+            .payload_done = payload_done_,
+            .in_message = in_message_,
+            .message = message_,
+            .control = control_};
+}
+
+void WebSocketFramer::restore(const WebSocketSnapshot& snapshot) {
+    // Values out of range (a damaged file) start the framer over rather
+    // than read past its buffers.
+    const bool sane = snapshot.state <= static_cast<std::uint8_t>(State::closed) &&
+                      snapshot.header.size() <= sizeof header_ && snapshot.header_need <= sizeof header_ &&
+                      snapshot.header.size() <= snapshot.header_need && snapshot.mask.size() == sizeof mask_ &&
+                      snapshot.message.size() <= max_message_ && snapshot.control.size() <= 125;
+    if (!sane) {
+        *this = WebSocketFramer{max_message_};
+        return;
+    }
+    state_ = static_cast<State>(snapshot.state);
+    std::copy(snapshot.header.begin(), snapshot.header.end(), header_);
+    header_have_ = snapshot.header.size();
+    header_need_ = snapshot.header_need;
+    opcode_ = static_cast<Opcode>(snapshot.opcode);
+    fin_ = snapshot.fin;
+    std::copy(snapshot.mask.begin(), snapshot.mask.end(), mask_);
+    payload_left_ = snapshot.payload_left;
+    payload_done_ = snapshot.payload_done;
+    in_message_ = snapshot.in_message;
+    message_ = snapshot.message;
+    control_ = snapshot.control;
 }
 
 }  // namespace natter

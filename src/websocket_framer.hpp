@@ -13,6 +13,8 @@
 
 namespace natter {
 
+struct WebSocketSnapshot;
+
 namespace ws_close {
 inline constexpr std::uint16_t normal = 1000;
 inline constexpr std::uint16_t going_away = 1001;
@@ -45,6 +47,10 @@ public:
     void receive(std::string_view bytes, WebSocketListener& listener);
     void set_max_message(std::size_t bytes) { max_message_ = bytes; }
     [[nodiscard]] bool closed() const { return state_ == State::closed; }
+
+    // A frame half read, for a hot restart.
+    [[nodiscard]] WebSocketSnapshot snapshot() const;
+    void restore(const WebSocketSnapshot& snapshot);
 
     // A whole unmasked server frame of `payload` (FIN set).
     static void append_frame(std::string& out, Opcode opcode, std::string_view payload);
