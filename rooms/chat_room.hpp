@@ -31,6 +31,8 @@ public:
     void set_topic(const Session& by, std::string text);
     // The topic as it was stored, told to no one (at start-up).
     void restore_topic(RoomTopic topic);
+    // A history entry from before a hot restart, oldest first, told to no one.
+    void restore_history(History::Entry entry) { history_.add(std::move(entry)); }
 
     // `member` goes away with `message` (may be empty), or is marked away
     // for idling: the room is told (unless too big), and so are they. If

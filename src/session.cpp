@@ -406,13 +406,20 @@ void Session::take_line(std::string_view raw) {
         }
         return;
     }
-    room_->dispatch(*this, sanitize(raw));
+    if (extras_) extras_->secret_origin.clear();
+    const auto line = sanitize(raw);
+    world_.dispatching_ = line;
+    room_->dispatch(*this, line);
+    world_.dispatching_ = {};
 }
 
 bool Session::mccp_allowed() const { return world_.config().telnet.mccp && !encrypted_; }
 
 void Session::ask_secret(std::string_view prompt, SecretHandler handler) {
     extras().secret_handler = std::move(handler);
+    // The first prompt of a flow comes from the command typed; later ones
+    // from its handlers, keeping that command.
+    if (!world_.dispatching_.empty()) extras_->secret_origin = world_.dispatching_;
     if (!echo_off_) {
         echo_off_ = true;
         set_server_echo(true);

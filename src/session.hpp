@@ -30,6 +30,7 @@ namespace natter {
 
 class World;
 class Room;
+struct SessionSnapshot;
 
 class Session final : private NegotiationHost, private LineSink {
 public:
@@ -181,6 +182,19 @@ public:
     [[nodiscard]] bool authenticated() const { return authenticated_; }
     void set_authenticated(bool proved) { authenticated_ = proved; }
 
+    // --- hot restart
+    // Before the state is saved: ends an MCCP2 stream (its end is flushed
+    // with the rest; the new process offers compression again).
+    void prepare_restart();
+    // Everything that crosses a restart (see SessionSnapshot): never a password.
+    [[nodiscard]] SessionSnapshot snapshot() const;
+    // Rebuilds a session saved by snapshot() in a fresh Session made for its
+    // address and kind: back in its room and the user list, telling no one.
+    void restore(const SessionSnapshot& snapshot);
+    // After the restart is announced: asks again for a password that was
+    // being typed or checked, and offers MCCP2 again.
+    void resume_after_restart();
+
     void* link = nullptr;  // opaque to the core: the network layer's connection
 
 private:
@@ -231,6 +245,10 @@ private:
         // Lines typed while a password check runs; rare and few.
         std::vector<std::string> held_lines;  // may hold a password: wiped after use
         std::unique_ptr<UserInfo> info;       // made when the user sets something
+        // The command line that started a password flow, typed again after
+        // a restart (the flow's handlers cannot cross it).
+        std::string secret_origin;
+        bool offer_mccp = false;  // after a restart
     };
     Extras& extras();
     std::unique_ptr<Extras> extras_;

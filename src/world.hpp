@@ -25,6 +25,7 @@ namespace natter {
 
 class Accounts;
 class Background;
+struct RestartState;
 class Room;
 class Session;
 
@@ -175,6 +176,28 @@ public:
     // and lets accounts expire when due. Call about once a second.
     void enforce_timeouts();
 
+    // --- hot restart
+    // The rooms (topics, history), who was last seen when, and when the run
+    // started, into `state`; the sessions go in one by one (Session::snapshot).
+    void snapshot_into(RestartState& state) const;
+    // The same back, before any session is restored: created rooms are made
+    // again (a permanent room keeps the stored topic); rooms the new
+    // configuration no longer has are made as created rooms.
+    void restore_from(const RestartState& state);
+    // An operator's `reboot` (or SIGUSR2): the network layer polls this once
+    // per loop iteration. `by` is the operator's session id (0: a signal).
+    void request_reboot(std::string reason, std::uint64_t by) {
+        reboot_reason_ = std::move(reason);
+        reboot_by_ = by;
+        reboot_requested_ = true;
+    }
+    [[nodiscard]] bool reboot_requested() const { return reboot_requested_; }
+    // Takes the request: its reason and who asked.
+    std::pair<std::string, std::uint64_t> take_reboot_request() {
+        reboot_requested_ = false;
+        return {std::move(reboot_reason_), reboot_by_};
+    }
+
     // Every session gets `notice`, then is disconnected without leave notices.
     void shutdown(std::string_view notice);
     [[nodiscard]] bool shutting_down() const { return shutting_down_; }
@@ -221,10 +244,14 @@ private:
     std::unordered_map<std::uint64_t, Session*> sessions_by_id_;
     std::uint64_t last_session_id_ = 0;
     bool stop_requested_ = false;
+    bool reboot_requested_ = false;
+    std::string reboot_reason_;
+    std::uint64_t reboot_by_ = 0;
     WallClock::time_point started_ = WallClock::now();
     std::vector<std::uint16_t> telnet_ports_;  // plain telnet and MUD ports
     std::vector<std::uint16_t> tls_telnet_ports_;
     std::vector<std::uint16_t> tls_web_ports_;
+    std::string_view dispatching_;  // the line a session is dispatching now (Session::take_line)
     std::uint64_t broadcasts_ = 0;
     std::uint64_t renders_ = 0;
 };
