@@ -55,6 +55,29 @@ Connection::Connection(Server& server, uv_stream_t* listener, ListenerKind kind,
     }
 }
 
+Connection::Connection(Server& server, const ConnectionSnapshot& saved, ListenerKind kind,
+                       std::shared_ptr<const TlsContext> tls)
+    : server_{server}, handle_{}, accept_status_{uv_tcp_init(server.loop(), &handle_)} {
+    handle_.data = this;
+    if (accept_status_ == 0) accept_status_ = uv_tcp_open(&handle_, saved.fd);
+    // Only a connection that never started can be TLS here: its handshake
+    // has not begun.
+    if (tls && saved.fresh) tls_ = std::make_unique<TlsStream>(std::move(tls), kind == ListenerKind::web, server.world().now());
+    std::string address = saved.session ? saved.session->address
+                          : saved.web   ? saved.web->peer_address
+                                        : peer_address(handle_, accept_status_);
+    if (kind == ListenerKind::web) {
+        web_ = saved.web ? WebEndpoint::restored(*saved.web)
+                         : std::make_unique<WebEndpoint>(address, server.world().now());
+    }
+    if (saved.session || kind != ListenerKind::web) {
+        session_.emplace(server.world(), std::move(address), kind);
+        session_->link = this;
+        if (tls_) session_->set_encrypted();
+        if (saved.session) session_->restore(*saved.session);
+    }
+}
+
 const std::string& Connection::address() const { return session_ ? session_->address() : web_->peer_address(); }
 
 void Connection::start() {
@@ -382,6 +405,41 @@ void Connection::abort() {
         if (!session_->closing()) session_->disconnect("server shutdown");
     }
     close_now();
+}
+
+bool Connection::drained() {
+    if (write_) return false;
+    if (web_ && !web_->output().empty()) return false;
+    if (tls_ && !tls_->wire().empty()) return false;
+    return !session_ || session_->pending_output() == 0;
+}
+
+ConnectionSnapshot Connection::snapshot(std::uint32_t listener) {
+    ConnectionSnapshot saved{.fd = fd(), .listener = listener, .fresh = false, .web = {}, .session = {}};
+    std::string unsent;
+    if (write_) {
+        // libuv wrote the front of the request; the rest goes first.
+        const auto left = std::min(uv_stream_get_write_queue_size(stream()), write_->bytes.size());
+        unsent.assign(write_->bytes, write_->bytes.size() - left, left);
+    }
+    if (web_) {
+        unsent += web_->output();
+        saved.web = web_->snapshot();
+    }
+    if (session_) {
+        saved.session = session_->snapshot();
+        saved.session->outbox.insert(0, unsent);
+    }
+    return saved;
+}
+
+void Connection::resume_after_restart() {
+    if (session_) {
+        session_->resume_after_restart();
+        if (session_->pending_output() > 0) want_flush();
+    }
+    read_stopped_ = true;  // resume_reading() starts it
+    resume_reading();
 }
 
 void Connection::resume_reading() {

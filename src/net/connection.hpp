@@ -15,6 +15,7 @@
 #include <string>
 
 #include "src/output_pacer.hpp"
+#include "src/restart_state.hpp"
 #include "src/session.hpp"
 #include "src/tls_stream.hpp"
 #include "src/web_endpoint.hpp"
@@ -28,10 +29,18 @@ public:
     // Accepts the pending connection on `listener`; check accepted(). With
     // `tls`, the connection speaks TLS made from that context.
     Connection(Server& server, uv_stream_t* listener, ListenerKind kind, std::shared_ptr<const TlsContext> tls);
+    // A connection inherited across a hot restart: its descriptor and what
+    // it carried. Reading starts with start() (a fresh one, greeted) or
+    // resume_after_restart().
+    Connection(Server& server, const ConnectionSnapshot& saved, ListenerKind kind,
+               std::shared_ptr<const TlsContext> tls);
     Connection(const Connection&) = delete;
     Connection& operator=(const Connection&) = delete;
 
     [[nodiscard]] bool accepted() const { return accept_status_ == 0; }
+    // Which of the server's listeners it came in on (kept for a hot restart).
+    [[nodiscard]] std::uint8_t listener() const { return listener_; }
+    void set_listener(std::uint8_t index) { listener_ = index; }
     // The session: always on telnet and mud listeners, on a web one once
     // the WebSocket is open.
     [[nodiscard]] bool has_session() const { return session_.has_value(); }
@@ -82,6 +91,16 @@ public:
 
     // Closes at once, dropping unsent output (used when shutdown drags on).
     void abort();
+
+    // --- hot restart
+    // Whether nothing is left to send: no output, no write in flight.
+    [[nodiscard]] bool drained();
+    // What crosses the restart: the session (with what is still unsent,
+    // including the rest of a write in flight) and an upgraded web
+    // endpoint. Only for a connection without TLS.
+    [[nodiscard]] ConnectionSnapshot snapshot(std::uint32_t listener);
+    // Restored and announced: starts reading.
+    void resume_after_restart();
 
     // Input pacing: reading stops when the server pauses input or when this
     // connection has had its read this loop iteration (one read each, so a
@@ -134,6 +153,7 @@ private:
     bool closing_started_ : 1 = false;
     bool closed_ : 1 = false;
     bool read_stopped_ : 1 = false;  // waiting in the server's list to read again
+    std::uint8_t listener_ = 0;      // the server's index of the listener it came in on
     std::uint16_t read_iteration_ = 0;  // the loop iteration of its last read
     std::optional<Session> session_;
     std::unique_ptr<WebEndpoint> web_;     // a web listener's codec

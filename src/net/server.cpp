@@ -49,7 +49,7 @@ Server::~Server() {
     world_.set_background(nullptr);
 }
 
-Result<void> Server::start() {
+Result<void> Server::start(const RestartState* restored) {
     if (const int status = uv_loop_init(&loop_); status != 0) {
         return fail(fmt::format("cannot start the event loop: {}", uv_strerror(status)));
     }
@@ -59,6 +59,7 @@ Result<void> Server::start() {
 
     const auto& config = world_.config();
     if (auto loaded = load_tls(config); !loaded) return loaded;
+    if (restored != nullptr) inherited_listeners_ = restored->listeners;
     // The classic port first, then the [[listeners]] tables.
     const std::string host = overrides_.host.value_or(config.server.host);
     if (auto opened = listen(host, overrides_.port.value_or(config.server.port), ListenerKind::telnet, false);
@@ -73,6 +74,14 @@ Result<void> Server::start() {
         }
     }
     port_ = listeners_.front()->port;
+    // Listeners the new configuration no longer has.
+    for (const auto& saved : inherited_listeners_) {
+        if (saved.fd >= 0) {
+            spdlog::info("restart: closing the listener on {}:{}, no longer configured", saved.host, saved.port);
+            ::close(saved.fd);
+        }
+    }
+    inherited_listeners_.clear();
     // Where MUD crawlers and plain clients are pointed.
     std::vector<std::uint16_t> plain;
     std::vector<std::uint16_t> tls_telnet;
@@ -90,10 +99,11 @@ Result<void> Server::start() {
     uv_prepare_init(&loop_, &prepare_);
     prepare_.data = this;
     uv_prepare_start(&prepare_, &Server::on_prepare);
-    for (auto* signal : {&sigint_, &sigterm_, &sighup_}) {
+    for (auto* signal : {&sigint_, &sigterm_, &sighup_, &sigusr2_}) {
         uv_signal_init(&loop_, signal);
         signal->data = this;
     }
+    uv_signal_start(&sigusr2_, &Server::on_signal, SIGUSR2);
     uv_signal_start(&sigint_, &Server::on_signal, SIGINT);
     uv_signal_start(&sigterm_, &Server::on_signal, SIGTERM);
     uv_signal_start(&sighup_, &Server::on_signal, SIGHUP);
@@ -104,6 +114,8 @@ Result<void> Server::start() {
     uv_timer_start(&tick_timer_, &Server::on_tick, 1000, 1000);
     uv_timer_init(&loop_, &pacing_timer_);
     pacing_timer_.data = this;
+    uv_timer_init(&loop_, &restart_timer_);
+    restart_timer_.data = this;
     apply_read_chunk();
 
     start_sender();
@@ -116,6 +128,7 @@ Result<void> Server::start() {
     }
     if (tls_context_) spdlog::info("tls certificate: {}", tls_context_->description());
     spdlog::info("{} listening on {}:{}", config.server.name, host, port_);
+    if (restored != nullptr) restore_connections(*restored);
     flush_log();
     notifier_.ready(fmt::format("listening on {}:{}", host, port_));
     return {};
@@ -149,17 +162,40 @@ void Server::expire_handshakes() {
 }
 
 Result<void> Server::listen(const std::string& host, std::uint16_t port, ListenerKind kind, bool tls) {
-    auto address = resolve_numeric(host, port);
-    if (!address) return tl::unexpected{address.error()};
     auto& listener = *listeners_.emplace_back(std::make_unique<Listener>());
     listener.server = this;
     listener.kind = kind;
     listener.tls = tls;
     listener.host = host;
+    listener.configured_port = port;
+    listener.index = static_cast<std::uint8_t>(listeners_.size() - 1);
     uv_tcp_init(&loop_, &listener.handle);
     listener.handle.data = &listener;
     listener.open = true;
-    int status = uv_tcp_bind(&listener.handle, reinterpret_cast<const sockaddr*>(&*address), 0);
+    return bind_listener(listener, port);
+}
+
+Result<void> Server::bind_listener(Listener& listener, std::uint16_t port) {
+    const auto& host = listener.host;
+    int status = UV_ENOENT;
+    // The socket of the process before a hot restart, still listening: the
+    // connections waiting in its backlog are accepted here.
+    {
+        for (auto& saved : inherited_listeners_) {
+            if (saved.fd >= 0 && saved.kind == listener.kind && saved.tls == listener.tls && saved.host == host &&
+                saved.configured_port == port) {
+                status = uv_tcp_open(&listener.handle, saved.fd);
+                if (status != 0) return fail(fmt::format("cannot take over the listener on {}:{}: {}", host, saved.port, uv_strerror(status)));
+                saved.fd = -1;  // taken
+                break;
+            }
+        }
+    }
+    if (status == UV_ENOENT) {
+        auto address = resolve_numeric(host, port);
+        if (!address) return tl::unexpected{address.error()};
+        status = uv_tcp_bind(&listener.handle, reinterpret_cast<const sockaddr*>(&*address), 0);
+    }
     if (status == 0) {
         status = uv_listen(reinterpret_cast<uv_stream_t*>(&listener.handle), listen_backlog, &Server::on_connection);
     }
@@ -206,6 +242,18 @@ void Server::accept_one(Listener& listener) {
     }
     const auto& address = connection->address();
     ++per_address_[address];
+    connection->set_listener(listener.index);
+    if (draining_for_restart()) {
+        // Started by the new process (or by this one if the restart fails).
+        parked_.push_back(connection);
+        return;
+    }
+    admit(*connection);
+}
+
+void Server::admit(Connection& admitted) {
+    auto* connection = &admitted;
+    const auto& address = connection->address();
     if (connection->is_web()) web_connections_.push_back(connection);
     if (connection->tls_handshaking()) tls_handshaking_.push_back(connection);
     const bool out_of_descriptors = connections_ > descriptor_budget_;
@@ -296,6 +344,9 @@ const char* Server::refusal_after_upgrade(const std::string& address) const {
 
 void Server::on_tick(uv_timer_t* timer) noexcept {
     auto& self = *static_cast<Server*>(timer->data);
+    // The clocks stand still while a restart is prepared: its state is
+    // saved as it is (and connections waiting there have no room yet).
+    if (self.draining_for_restart()) return;
     self.world_.enforce_timeouts();
     self.expire_handshakes();
     // Pings, and heads that never came whole; a tick may close a connection,
@@ -354,7 +405,7 @@ void Server::pace() {
             uv_timer_stop(&pacing_timer_);
         }
     }
-    if (!pacer.paused() && !read_stopped_.empty()) {
+    if (!input_paused() && !read_stopped_.empty()) {
         // Swapped out first: a connection may stop again at once.
         auto resuming = std::move(read_stopped_);
         read_stopped_.clear();
@@ -369,6 +420,10 @@ void Server::apply_read_chunk() {
 
 void Server::flush_all() {
     if (world_.stop_requested()) begin_shutdown();  // an operator's shutdown; runs once
+    if (world_.reboot_requested()) {
+        auto [reason, by] = world_.take_reboot_request();
+        begin_restart(std::move(reason), by);
+    }
     // A flush can disconnect someone (a write error), whose leave notice
     // gives others output: repeat until quiet. Each round closes sessions
     // for good, so this ends; the bound is only a guard.
@@ -471,7 +526,9 @@ void Server::flush_early_all() {
 
 void Server::on_signal(uv_signal_t* signal, int signum) noexcept {
     auto& self = *static_cast<Server*>(signal->data);
-    if (signum == SIGHUP) {
+    if (signum == SIGUSR2) {
+        if (!self.shutting_down_ && !self.world_.reboot_requested()) self.world_.request_reboot("", 0);
+    } else if (signum == SIGHUP) {
         self.notifier_.reloading();
         self.reload();
         self.notifier_.ready();  // also after a failed reload: the old configuration serves on
@@ -510,11 +567,12 @@ void Server::close_own_handles() {
     };
     close_listeners();
     if (prepare_.loop != nullptr) close(&prepare_);
-    for (auto* signal : {&sigint_, &sigterm_, &sighup_}) {
+    for (auto* signal : {&sigint_, &sigterm_, &sighup_, &sigusr2_}) {
         if (signal->loop != nullptr) close(signal);
     }
     if (drain_timer_.loop != nullptr) close(&drain_timer_);
     if (pacing_timer_.loop != nullptr) close(&pacing_timer_);
+    if (restart_timer_.loop != nullptr) close(&restart_timer_);
     background_.close();
     if (tick_timer_.loop != nullptr) close(&tick_timer_);
 }

@@ -15,6 +15,7 @@
 #include <vector>
 
 #include "src/error.hpp"
+#include "src/restart_state.hpp"
 #include "src/net/parallel_sender.hpp"
 #include "src/net/service_notifier.hpp"
 #include "src/net/thread_pool_background.hpp"
@@ -30,6 +31,13 @@ struct ListenOverrides {
     std::optional<std::uint16_t> port;
 };
 
+// How to start natterd again for a hot restart: the binary it was started
+// as and its arguments (without any --restore of its own).
+struct RestartCommand {
+    std::string executable;
+    std::vector<std::string> arguments;  // after argv[0]
+};
+
 class Server {
 public:
     Server(World& world, std::string config_path, ListenOverrides overrides);
@@ -38,7 +46,11 @@ public:
     Server& operator=(const Server&) = delete;
 
     // Binds and listens; on failure everything opened is closed again.
-    [[nodiscard]] Result<void> start();
+    // With `restored`, the listeners it holds are taken over instead of
+    // bound again and its connections carry on (a hot restart).
+    [[nodiscard]] Result<void> start(const RestartState* restored = nullptr);
+    // What a hot restart executes; without it `reboot` is refused.
+    void set_restart_command(RestartCommand command) { restart_command_ = std::move(command); }
     // Runs until a shutdown completes. Returns the process exit status.
     int run();
 
@@ -55,7 +67,7 @@ public:
     // Input pacing (OutputPacer): whether no input may be read now; the
     // loop iteration, so each connection reads once per iteration; and the
     // connections that stopped reading, started again by pace().
-    [[nodiscard]] bool input_paused() const { return world_.pacer().paused(); }
+    [[nodiscard]] bool input_paused() const { return world_.pacer().paused() || draining_for_restart(); }
     [[nodiscard]] std::uint16_t iteration() const { return iteration_; }
     void read_later(Connection& connection) { read_stopped_.push_back(&connection); }
     // TLS handshakes cost about a millisecond of CPU each: at most this many
@@ -90,6 +102,8 @@ private:
     static void on_drain_timeout(uv_timer_t* timer) noexcept;
     static void on_tick(uv_timer_t* timer) noexcept;
     static void on_pacing_timer(uv_timer_t* timer) noexcept;
+    static void on_restart_check_exit(uv_process_t* process, std::int64_t status, int signal) noexcept;
+    static void on_restart_timer(uv_timer_t* timer) noexcept;
 
     // One listening socket and what it serves.
     struct Listener {
@@ -99,15 +113,22 @@ private:
         bool tls = false;
         std::string host;
         std::uint16_t port = 0;  // as bound
+        std::uint16_t configured_port = 0;
+        std::uint8_t index = 0;  // in listeners_
         bool open = false;
     };
+    // Binds a listener, or with a restored state takes over the one it holds
+    // for the same host, configured port, kind and TLS.
     [[nodiscard]] Result<void> listen(const std::string& host, std::uint16_t port, ListenerKind kind, bool tls);
+    [[nodiscard]] Result<void> bind_listener(Listener& listener, std::uint16_t port);
     // [tls] cert and key, read from disk, when a listener needs them.
     [[nodiscard]] Result<void> load_tls(const Config& config);
     // Handshakes that ran out of time are dropped.
     void expire_handshakes();
     void close_listeners();
     void accept_one(Listener& listener);
+    // Counts a new connection in, and starts it unless it is refused.
+    void admit(Connection& connection);
     // Why a new connection from `address` may not stay, or nullptr.
     [[nodiscard]] const char* refusal_for(const std::string& address, bool out_of_descriptors) const;
     // Logs the start and the end of an episode of running out of descriptors.
@@ -139,6 +160,42 @@ private:
     void flush_early_all();
     void begin_shutdown();
     void reload();
+
+    // --- hot restart (server_restart.cpp)
+    struct Restart {
+        enum class Phase : std::uint8_t { checking, draining, executing };
+        Phase phase = Phase::checking;
+        std::string reason;
+        std::uint64_t by = 0;  // the operator's session id; 0: a signal
+        std::string dir;       // private: the check's answer and the state
+        std::chrono::steady_clock::time_point deadline{};
+    };
+    [[nodiscard]] bool draining_for_restart() const;
+    // An operator's reboot (`by`: their session id) or SIGUSR2 (0): first
+    // the new binary is asked whether it starts and reads our state.
+    void begin_restart(std::string reason, std::uint64_t by);
+    void on_restart_checked(std::int64_t status, int signal);
+    // Tells everyone, lets go of TLS connections, stops reading, and waits
+    // (bounded) for output and background work to finish.
+    void drain_for_restart();
+    void check_restart_drained();
+    // Saves the state and executes the new binary; returns only if that failed.
+    void execute_restart();
+    // Back to normal service, telling `why` to the operator (and to everyone
+    // once they were told of the restart).
+    void abandon_restart(const std::string& why);
+    // Tells the operator who asked (or the log, for a signal).
+    void tell_restart_operator(const std::string& text);
+    void restore_connections(const RestartState& state);
+    // A connection accepted while the restart is prepared waits, unstarted.
+    std::vector<Connection*> parked_;
+    std::unique_ptr<Restart> restart_;
+    RestartCommand restart_command_;
+    std::vector<ListenerSnapshot> inherited_listeners_;  // during start(): not yet taken over
+    uv_signal_t sigusr2_{};
+    uv_process_t restart_check_{};  // the new binary's --check-restart
+    bool restart_check_running_ = false;
+    uv_timer_t restart_timer_{};  // the check's time limit, then the drain's polling
     void close_own_handles();
 
     World& world_;

@@ -21,14 +21,16 @@ ThreadPoolBackground::ThreadPoolBackground(uv_loop_t* loop) : loop_{loop} {
 }
 
 void ThreadPoolBackground::run(std::function<void()> work, std::function<void()> done) {
-    auto* job = new Job{.request = {}, .work = std::move(work), .done = std::move(done)};
+    auto* job = new Job{.request = {}, .work = std::move(work), .done = std::move(done), .owner = this};
     job->request.data = job;
+    ++jobs_in_flight_;
     if (const int status = uv_queue_work(loop_, &job->request, &ThreadPoolBackground::on_work,
                                          &ThreadPoolBackground::on_after_work);
         status != 0) {
         // Only a programming error makes this fail; run it here rather than lose it.
         spdlog::error("uv_queue_work failed ({}); running the work on the loop thread", uv_strerror(status));
         job->work();
+        --jobs_in_flight_;
         job->done();
         delete job;
     }
@@ -47,6 +49,7 @@ void ThreadPoolBackground::on_work(uv_work_t* request) noexcept {
 
 void ThreadPoolBackground::on_after_work(uv_work_t* request, int) noexcept {
     auto* job = static_cast<Job*>(request->data);
+    --job->owner->jobs_in_flight_;
     try {
         job->done();
     } catch (const std::exception& e) {

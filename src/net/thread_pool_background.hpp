@@ -31,11 +31,15 @@ public:
     // flight still completes; the loop waits for it.
     void close();
 
+    // Work handed to the pool whose completion has not run yet.
+    [[nodiscard]] std::size_t jobs_in_flight() const { return jobs_in_flight_; }
+
 private:
     struct Job {
         uv_work_t request;
         std::function<void()> work;
         std::function<void()> done;
+        ThreadPoolBackground* owner;
     };
     struct Wait {
         uv_timer_t timer;
@@ -51,6 +55,7 @@ private:
 
     uv_loop_t* loop_;
     std::list<Wait*> waits_;  // timers started and not yet fired or closed
+    std::size_t jobs_in_flight_ = 0;
     bool closed_ = false;
 };
 

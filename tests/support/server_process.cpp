@@ -14,7 +14,8 @@ namespace {
 
 std::vector<std::string> natterd_argv(const std::filesystem::path& config, const ServerOptions& options) {
     std::vector<std::string> argv{options.launcher};
-    argv.insert(argv.end(), {natterd_path(), "--config", config.string()});
+    argv.insert(argv.end(), {options.binary.empty() ? natterd_path() : options.binary.string(), "--config",
+                             config.string()});
     argv.insert(argv.end(), options.extra_args.begin(), options.extra_args.end());
     return argv;
 }

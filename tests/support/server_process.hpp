@@ -29,6 +29,9 @@ struct ServerOptions {
     std::vector<std::string> extra_args{};
     // A command natterd runs under, e.g. {"prlimit", "--nofile=32:32", "--"}.
     std::vector<std::string> launcher{};
+    // The natterd binary to run; empty: natterd_path(). (A copy lets a test
+    // replace or remove the binary a hot restart executes.)
+    std::filesystem::path binary{};
     Millis start_timeout{10000};
 };
 

@@ -236,7 +236,8 @@ TEST_CASE("Accounts: password changes it after the old one is checked") {
 TEST_CASE("Operators: others are not allowed, and no prefix reaches an operator command") {
     Fixture f{config_with(false, {"root"})};
     auto& bob = f.t.login("bob");
-    for (const auto* verb : {"kick", "ban", "unban", "announce", "shutdown", "accounts", "unregister", "approve", "deny"}) {
+    for (const auto* verb :
+         {"kick", "ban", "unban", "announce", "shutdown", "reboot", "accounts", "unregister", "approve", "deny"}) {
         TestWorld::type(bob, std::string{verb} + " someone");
         CHECK(any_contains(take_lines(bob), "not allowed"));
     }
@@ -339,13 +340,14 @@ TEST_CASE("Operators: help lists the operator commands to operators only") {
     const auto for_bob = take_lines(bob);
     TestWorld::type(admin, "help");
     const auto for_admin = take_lines(admin);
-    for (const auto* verb : {"kick", "ban", "unban", "announce", "shutdown", "accounts", "unregister", "approve", "deny"}) {
+    for (const auto* verb :
+         {"kick", "ban", "unban", "announce", "shutdown", "reboot", "accounts", "unregister", "approve", "deny"}) {
         CAPTURE(verb);
         CHECK_FALSE(listed(for_bob, verb));
         CHECK(listed(for_admin, verb));
     }
     CHECK(listed(for_bob, "say"));
-    CHECK(for_admin.size() == for_bob.size() + 9);
+    CHECK(for_admin.size() == for_bob.size() + 10);
     // Asking about one is not refused; using it is.
     TestWorld::type(bob, "help kick");
     CHECK(take_lines(bob).front() == "Usage: kick <name> [reason]");

@@ -44,7 +44,7 @@ TEST_CASE("CommandRegistry: the chat room has exactly its documented commands") 
     CHECK(names_for(RoomKind::chat) == Names{"accounts", "announce", "approve",  "away",     "back",     "ban",
                                              "client",   "deny",     "desc",     "examine",  "help",     "history",
                                              "ignore",   "join",     "kick",     "logout",   "look",     "mail",
-                                             "me",       "password", "profile",  "register", "reply",    "rooms",
+                                             "me",       "password", "profile",  "reboot",   "register", "reply",    "rooms",
                                              "say",      "seen",     "shemote",  "shout",    "shutdown", "tell",
                                              "topic",    "unban",    "unignore", "unregister", "version", "who"});
 }
@@ -58,7 +58,7 @@ TEST_CASE("CommandRegistry: every command is registered exactly once") {
     CHECK(all == Names{"accounts", "announce", "approve",  "away",     "back",         "ban",      "client",
                        "deny",     "desc",     "examine",  "help",     "history",      "ignore",   "join",
                        "kick",     "login",    "logout",   "look",     "mail",         "me",       "mssp-request",
-                       "password", "profile",  "register", "reply",    "rooms",        "say",      "seen",
+                       "password", "profile",  "reboot",   "register", "reply",    "rooms",        "say",      "seen",
                        "shemote",  "shout",    "shutdown", "tell",     "topic",        "unban",    "unignore",
                        "unregister", "version", "who"});
 }

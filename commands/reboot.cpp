@@ -1,0 +1,37 @@
+// "reboot [reason]" (operators): restart natterd in place with the binary on
+// disk, keeping every connection that can cross (see Server's hot restart).
+// The command only asks; the network layer checks the new binary first and
+// tells the operator if it will not start.
+#include <spdlog/spdlog.h>
+
+#include "src/command_registry.hpp"
+#include "src/session.hpp"
+#include "src/text.hpp"
+#include "src/world.hpp"
+
+namespace natter::commands {
+namespace {
+
+constexpr std::size_t max_reason = 100;
+
+void do_reboot(CommandContext& ctx, std::string_view args) {
+    if (ctx.world.reboot_requested()) {
+        ctx.session.send("A restart is already under way.");
+        return;
+    }
+    std::string reason{cut_characters(trim(args), max_reason)};
+    spdlog::info("restart requested by {}{}{}", ctx.session.name(), reason.empty() ? "" : ": ", reason);
+    ctx.session.send("Checking the new binary before restarting…");
+    ctx.world.request_reboot(std::move(reason), ctx.session.id());
+}
+
+const Registration reboot{{.name = "reboot",
+                           .rooms = RoomKind::chat,
+                           .handler = do_reboot,
+                           .usage = "reboot [reason]",
+                           .help = "(operators) restart the server in place, keeping everyone connected",
+                           .exact_only = true,
+                           .operators_only = true}};
+
+}  // namespace
+}  // namespace natter::commands
