@@ -107,7 +107,12 @@ void Server::tell_restart_operator(const std::string& text) {
 }
 
 void Server::begin_restart(std::string reason, std::uint64_t by) {
-    if (restart_ || shutting_down_) return;
+    if (restart_ || shutting_down_) {
+        if (auto* session = by != 0 ? world_.find_session(by) : nullptr) {
+            session->send(restart_ ? "A restart is already under way." : "The server is shutting down.");
+        }
+        return;
+    }
     restart_ = std::make_unique<Restart>();
     restart_->reason = std::move(reason);
     restart_->by = by;
@@ -295,10 +300,13 @@ void Server::execute_restart() {
     for (auto& argument : arguments) argv.push_back(argument.data());
     argv.push_back(nullptr);
     set_close_on_exec(fds, false);
+    // The service manager sees a reload: the new image says READY=1.
+    notifier_.reloading();
     ::execv(restart_command_.executable.c_str(), argv.data());
     // Still here: the exec failed, and this process carries on.
     const int error = errno;
     set_close_on_exec(fds, true);
+    notifier_.ready();
     abandon_restart(fmt::format("cannot execute {}: {}", restart_command_.executable, std::strerror(error)));
 }
 

@@ -85,3 +85,19 @@ TEST_CASE("Notify: with WATCHDOG_USEC set natterd pings WATCHDOG=1 from its loop
     CHECK(pings == 2);
     CHECK(server.terminate() == 0);
 }
+
+TEST_CASE("Notify: a hot restart is a reload to the service manager: RELOADING, then READY from the new image") {
+    NotifySocket manager;
+    ServerOptions options;
+    options.launcher = {"env", "-u", "WATCHDOG_USEC", "-u", "WATCHDOG_PID", "NOTIFY_SOCKET=" + manager.address()};
+    ServerProcess server{options};
+    CHECK(fields(manager.receive()).front() == "READY=1");
+    TcpClient amy = login_client(server.port(), "amy");
+
+    server.signal(SIGUSR2);
+    const auto reloading = fields(manager.receive(Millis{15000}));
+    CHECK(reloading.front() == "RELOADING=1");
+    CHECK(fields(manager.receive(Millis{15000})) ==
+          std::vector<std::string>{"READY=1", "STATUS=listening on 127.0.0.1:" + std::to_string(server.port())});
+    CHECK(amy.read_until([](std::string_view l) { return l == "*** Restart complete."; }, Millis{15000}));
+}
