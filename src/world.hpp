@@ -17,6 +17,7 @@
 
 #include "src/config.hpp"
 #include "src/event.hpp"
+#include "src/metrics.hpp"
 #include "src/output_pacer.hpp"
 #include "src/room_topic.hpp"
 #include "src/seen_log.hpp"
@@ -111,6 +112,9 @@ public:
     }
     [[nodiscard]] std::uint64_t broadcasts() const { return broadcasts_; }
     [[nodiscard]] std::uint64_t renders() const { return renders_; }
+    // The running counts /metrics shows, bumped where the work is done.
+    [[nodiscard]] Metrics& metrics() { return metrics_; }
+    [[nodiscard]] const Metrics& metrics() const { return metrics_; }
 
     // Sends `event` to every logged-in user (an announcement, a shout), or
     // to every session that is not closing (a server notice), rendered once
@@ -227,6 +231,7 @@ private:
     std::vector<std::uint16_t> tls_web_ports_;
     std::uint64_t broadcasts_ = 0;
     std::uint64_t renders_ = 0;
+    Metrics metrics_;
 };
 
 template <class F>
