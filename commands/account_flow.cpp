@@ -45,6 +45,7 @@ void sign_in(World& world, Session& session, const std::string& name, SignIn how
     session.set_authenticated(how == SignIn::account);
     world.add_user(session);
     spdlog::info("login {} {}", session.address(), session.name());
+    ++world.metrics().logins;
     if (session.variant().structured()) {
         session.deliver(Event{.kind = EventKind::signed_in, .actor = session.name(), .room = world.main_room().name()});
         std::vector<std::string_view> rooms;

@@ -96,6 +96,7 @@ void finish_login(World& world, std::uint64_t id, const std::string& typed, Aske
         return;
     }
     spdlog::info("login failed {} {}: wrong password", session->address(), typed);
+    ++world.metrics().failed_logins;
     const auto verdict = guard.record_failure(typed, session->address(), world.now());
     if (verdict.lock_out) {
         gmcp_result(*session, asked, false, "Too many failed logins.");

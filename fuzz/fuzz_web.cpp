@@ -79,6 +79,7 @@ public:
         closed_ = true;
         events_.push_back("closed " + std::string{reason});
     }
+    std::string web_metrics() override { return "natter_fuzz 1\n"; }
 
     [[nodiscard]] const std::vector<std::string>& events() const { return events_; }
     [[nodiscard]] const std::string& sent() const { return sent_; }

@@ -46,6 +46,7 @@ void Room::dispatch(Session& session, std::string_view line) {
     // One-character shortcuts such as ' for say need no space after them.
     for (const auto* spec : commands_) {
         if (spec->shortcuts.find(line.front()) != std::string_view::npos) {
+            ++world_.metrics().command_lines[spec->index];
             before_command(session, spec);
             CommandContext ctx{world_, session, *this};
             spec->handler(ctx, trim(line.substr(1)));
@@ -61,6 +62,7 @@ void Room::dispatch(Session& session, std::string_view line) {
     const auto* spec = find_command(verb, &candidates);
     before_command(session, spec);
     if (spec != nullptr) {
+        ++world_.metrics().command_lines[spec->index];
         if (spec->operators_only && !world_.accounts().is_operator(session)) {
             session.send("You are not allowed to use \"" + std::string{spec->name} + "\": it is for operators.");
             return;
@@ -68,10 +70,12 @@ void Room::dispatch(Session& session, std::string_view line) {
         CommandContext ctx{world_, session, *this};
         spec->handler(ctx, args);
     } else if (candidates.size() > 1) {
+        ++world_.metrics().unknown_lines;
         std::string names;
         for (const auto* c : candidates) names += (names.empty() ? "" : ", ") + std::string{c->name};
         session.send("Ambiguous command \"" + std::string{verb} + "\": " + names);
     } else {
+        ++world_.metrics().unknown_lines;
         on_unknown(session, verb);
     }
 }
@@ -92,6 +96,7 @@ void Room::broadcast(const Event& event, const Session* speaker, const Session* 
     std::uint32_t key = 0;
     std::string_view bytes;
     bool looked_up = false;
+    std::uint64_t delivered = 0;
     for (auto* member : members_) {
         if (member == skip || (speaker != nullptr && member->ignores(*speaker))) continue;
         if (!looked_up || member->variant_key() != key) {
@@ -99,8 +104,9 @@ void Room::broadcast(const Event& event, const Session* speaker, const Session* 
             bytes = cache.bytes_for(member->variant(), key);
             looked_up = true;
         }
-        if (!bytes.empty()) member->send_raw(bytes);
+        if (!bytes.empty() && member->send_raw(bytes)) ++delivered;
     }
+    world_.metrics().deliveries += delivered;
     world_.count_broadcast(cache.renders());
 }
 

@@ -2,6 +2,7 @@
 // itself (CommandSpec) and what its handler is given (CommandContext).
 #pragma once
 
+#include <cstddef>
 #include <string_view>
 #include <vector>
 
@@ -42,6 +43,7 @@ struct CommandSpec {
     bool exact_only = false;                // never matched by a prefix (`sh` must not mean shutdown)
     bool operators_only = false;            // refused to others by Room::dispatch; `help` lists it to operators only
     bool keeps_away = false;                // typing it does not end being away (`who`, `look`, `help`)
+    std::size_t index = 0;                  // its place in the registry, set by CommandRegistry::add (metrics count by it)
 };
 
 }  // namespace natter

@@ -7,6 +7,7 @@ namespace natter {
 
 void CommandRegistry::add(CommandSpec spec) {
     assert(spec.handler != nullptr);
+    spec.index = specs_.size();
     specs_.push_back(std::move(spec));
 }
 

@@ -304,6 +304,7 @@ const std::vector<Key>& keys() {
         {"web", "trusted_proxies",
          [](const toml::node& n, Config& c) { return read_ranges(n, c.web.trusted_proxies); }},
         {"web", "ping_s", uint_key(&Config::web, &Config::Web::ping_s, 0, 3600)},
+        {"metrics", "allowed", [](const toml::node& n, Config& c) { return read_ranges(n, c.metrics.allowed); }},
         {"mssp", "hostname", mssp_text(&Config::Mssp::hostname)},
         {"mssp", "contact", mssp_text(&Config::Mssp::contact)},
         {"mssp", "website", mssp_text(&Config::Mssp::website)},
@@ -352,6 +353,10 @@ bool is_section(std::string_view section) {
 }
 
 }  // namespace
+
+std::vector<AddressRange> default_metrics_allowed() {
+    return {*AddressRange::parse("127.0.0.1/32"), *AddressRange::parse("::1/128")};
+}
 
 Result<Config> parse_config(std::string_view toml_text, std::string_view origin) {
     toml::table root;

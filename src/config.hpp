@@ -21,6 +21,9 @@ enum class ListenerKind : std::uint8_t {
 
 [[nodiscard]] std::string_view listener_kind_name(ListenerKind kind);
 
+// 127.0.0.1/32 and ::1/128: the machine itself.
+[[nodiscard]] std::vector<AddressRange> default_metrics_allowed();
+
 struct Config {
     struct Server {
         std::string name = "natter";
@@ -128,6 +131,13 @@ struct Config {
         std::vector<AddressRange> trusted_proxies;
         std::uint32_t ping_s = 30;  // WebSocket ping interval; 0 = never
     } web;
+
+    // [metrics]: who may read GET /metrics on a web listener (SPEC §9).
+    struct MetricsAccess {
+        // Checked against the client's address: the peer's, or the one a
+        // trusted proxy forwards (see web_client_address).
+        std::vector<AddressRange> allowed = default_metrics_allowed();
+    } metrics;
 
     // What MUD crawlers are told (MSSP); the name is [server] name.
     struct Mssp {

@@ -3,6 +3,7 @@
 #include <sched.h>
 
 #include <algorithm>
+#include <chrono>
 #include <thread>
 
 #include <spdlog/spdlog.h>
@@ -15,6 +16,10 @@ bool HashingQueue::submit(Background& background, const Limits& limits, Job job)
     background_ = &background;
     limits_ = limits;
     limits_.workers = std::max<std::size_t>(limits_.workers, 1);
+    job.done = [this, submitted = std::chrono::steady_clock::now(), done = std::move(job.done)] {
+        latency_.observe(std::chrono::duration<double>(std::chrono::steady_clock::now() - submitted).count());
+        if (done) done();
+    };
     if (running_ < limits_.workers && waiting_.empty()) {
         start(std::move(job));
     } else if (waiting_.size() < limits_.waiting) {

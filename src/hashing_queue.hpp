@@ -10,6 +10,8 @@
 #include <deque>
 #include <functional>
 
+#include "src/histogram.hpp"
+
 namespace natter {
 
 class Background;
@@ -38,6 +40,9 @@ public:
 
     [[nodiscard]] std::size_t running() const { return running_; }
     [[nodiscard]] std::size_t waiting() const { return waiting_.size(); }
+    // Seconds from submit() to the job's `done`, waiting included: what a
+    // user typing a password waits for.
+    [[nodiscard]] const Histogram& latency() const { return latency_; }
 
 private:
     void start(Job job);
@@ -49,6 +54,7 @@ private:
     std::size_t running_ = 0;
     std::deque<Job> waiting_;
     std::size_t refused_ = 0;  // in the current busy episode; > 0: in one
+    Histogram latency_{{0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10}};
 };
 
 // How many hashes may run at once: as many as fit in `memory_mb` at

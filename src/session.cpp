@@ -7,6 +7,7 @@
 
 #include "rooms/room.hpp"
 #include "src/accounts.hpp"
+#include "src/disconnect_kind.hpp"
 #include "src/gmcp_core.hpp"
 #include "src/gmcp_handlers.hpp"
 #include "src/mssp.hpp"
@@ -246,10 +247,12 @@ void Session::on_line(std::string_view raw) {
     case FloodGate::Verdict::pass:
         break;
     case FloodGate::Verdict::drop_warn:
+        ++world_.metrics().flood_dropped_lines;
         send(fmt::format("You are sending lines too fast (more than {} a second); they are being dropped.",
                          limits.flood_per_second));
         return;
     case FloodGate::Verdict::drop:
+        ++world_.metrics().flood_dropped_lines;
         return;
     case FloodGate::Verdict::disconnect:
         send("Disconnected for flooding.");
@@ -273,19 +276,21 @@ void Session::send(std::string_view line) {
     }
     if (!make_room_for(line.size() + 2)) return;
     outbox_.append(line).append("\r\n");
+    ++world_.metrics().deliveries;
     world_.queued(*this, line.size() + 2);
 }
 
 void Session::deliver(const Event& event) {
     std::string bytes;
     render(event, variant_, bytes);
-    if (!bytes.empty()) send_raw(bytes);
+    if (!bytes.empty() && send_raw(bytes)) ++world_.metrics().deliveries;
 }
 
-void Session::send_raw(std::string_view bytes) {
-    if (!make_room_for(bytes.size())) return;
+bool Session::send_raw(std::string_view bytes) {
+    if (!make_room_for(bytes.size())) return false;
     outbox_.append(bytes);
     world_.queued(*this, bytes.size());
+    return true;
 }
 
 bool Session::make_room_for(std::size_t bytes) {
@@ -316,6 +321,7 @@ void Session::enter(Room& room) {
 void Session::disconnect(std::string_view reason) {
     if (closing_ || room_ == &world_.logout_room()) return;
     extras().close_reason = reason;
+    world_.metrics().count_disconnect(classify_disconnect(reason));
     if (!quiet_) spdlog::info("disconnect {} {} ({})", address_, name_.empty() ? "-" : name_, reason);
     if (variant_.structured()) deliver(Event{.kind = EventKind::goodbye, .text = reason});
     enter(world_.logout_room());

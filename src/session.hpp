@@ -67,8 +67,9 @@ public:
     void send(std::string_view line);
     // Renders `event` for this client's variant into the outbox.
     void deliver(const Event& event);
-    // Appends bytes as they are (rendered already, or telnet commands).
-    void send_raw(std::string_view bytes);
+    // Appends bytes as they are (rendered already, or telnet commands);
+    // false if they were not (the output limit was passed).
+    bool send_raw(std::string_view bytes);
 
     // How this client wants events rendered; plain_variant for nc and plain
     // telnet, whose bytes are the classic ones.

@@ -174,6 +174,10 @@ bool web_proxy_says_tls(const HttpRequest& request, std::string_view peer, const
     return false;
 }
 
+bool web_metrics_allowed(const HttpRequest& request, std::string_view peer, const Config& config) {
+    return any_contains(config.metrics.allowed, web_client_address(request, peer, config));
+}
+
 WebEndpoint::WebEndpoint(std::string peer_address, Clock::time_point now)
     : peer_address_{std::move(peer_address)}, opened_{now} {}
 
@@ -225,6 +229,17 @@ void WebEndpoint::answer(const HttpRequest& request, const Config& config, WebHo
     const auto path = request.path();
     if (path == "/healthz") {
         respond(200, "text/plain; charset=utf-8", "ok\n", head);
+        return;
+    }
+    if (path == "/metrics") {
+        if (!web_metrics_allowed(request, peer_address_, config)) {
+            spdlog::info("web {}: /metrics refused to {}", peer_address_,
+                         web_client_address(request, peer_address_, config));
+            respond(403, "text/plain; charset=utf-8", "403 Forbidden: metrics are not served to this address\n",
+                    head);
+            return;
+        }
+        respond(200, metrics_content_type, host.web_metrics(), head);
         return;
     }
     if (path != "/ws") {

@@ -1,6 +1,6 @@
 // One connection to a web listener as the core sees it (SPEC §9): the HTTP
 // request head, natter's answer to it — the chat page and its files,
-// /healthz, 404, 405, 403 for a foreign Origin, 426 for an unknown
+// /healthz, /metrics (403 unless [metrics] allowed), 404, 405, 403 for a foreign Origin, 426 for an unknown
 // WebSocket version — and, once /ws is upgraded, the WebSocket in both
 // directions: each message from the client is one command line for the
 // Session, which the network layer makes when the upgrade happens. Bytes in,
@@ -34,6 +34,8 @@ public:
     virtual void web_send(std::string_view bytes) = 0;
     // The client closed the WebSocket or broke its rules: end the session.
     virtual void on_web_closed(std::string_view reason) = 0;
+    // GET /metrics from an allowed client: the Prometheus text, made now.
+    [[nodiscard]] virtual std::string web_metrics() = 0;
 
 protected:
     ~WebHost() = default;
@@ -108,6 +110,15 @@ private:
 // Whether a trusted proxy at `peer` says the client reached it over TLS
 // (X-Forwarded-Proto: https, or Forwarded: proto=https).
 [[nodiscard]] bool web_proxy_says_tls(const HttpRequest& request, std::string_view peer, const Config& config);
+
+// Whether /metrics may be read by this request: its client address (the
+// peer's, or the one a trusted proxy forwards, as web_client_address) is in
+// [metrics] allowed. The forwarded address, not the proxy's, so a public
+// proxy in front of natter does not open the metrics to everyone.
+[[nodiscard]] bool web_metrics_allowed(const HttpRequest& request, std::string_view peer, const Config& config);
+
+// The Content-Type of /metrics: Prometheus text exposition format 0.0.4.
+inline constexpr std::string_view metrics_content_type = "text/plain; version=0.0.4; charset=utf-8";
 
 // Sec-WebSocket-Accept for a Sec-WebSocket-Key (RFC 6455 §4.2.2).
 [[nodiscard]] std::string websocket_accept(std::string_view key);

@@ -11,6 +11,7 @@
 #include "rooms/login_room.hpp"
 #include "rooms/logout_room.hpp"
 #include "src/accounts.hpp"
+#include "src/command_registry.hpp"
 #include "src/names.hpp"
 #include "src/render/render.hpp"
 #include "src/session.hpp"
@@ -22,6 +23,7 @@ World::World(Config config)
       login_room_{std::make_unique<LoginRoom>(*this)},
       logout_room_{std::make_unique<LogoutRoom>(*this)},
       accounts_{std::make_unique<Accounts>(*this)} {
+    metrics_.command_lines.assign(command_registry().all().size(), 0);
     ensure_permanent_rooms();
     apply_limits();
 }
@@ -274,7 +276,7 @@ void World::broadcast_to_users(const Event& event, const Session* speaker) {
     for (auto* user : users_) {
         if (speaker != nullptr && user->ignores(*speaker)) continue;
         const auto& bytes = cache.bytes_for(user->variant(), user->variant_key());
-        if (!bytes.empty()) user->send_raw(bytes);
+        if (!bytes.empty() && user->send_raw(bytes)) ++metrics_.deliveries;
     }
     count_broadcast(cache.renders());
 }
@@ -284,7 +286,7 @@ void World::broadcast_to_sessions(const Event& event) {
     for (auto* session : sessions_) {
         if (session->closing()) continue;
         const auto& bytes = cache.bytes_for(session->variant(), session->variant_key());
-        if (!bytes.empty()) session->send_raw(bytes);
+        if (!bytes.empty() && session->send_raw(bytes)) ++metrics_.deliveries;
     }
     count_broadcast(cache.renders());
 }

@@ -17,6 +17,7 @@
 
 #include "src/config.hpp"
 #include "src/event.hpp"
+#include "src/metrics.hpp"
 #include "src/output_pacer.hpp"
 #include "src/room_topic.hpp"
 #include "src/seen_log.hpp"
@@ -112,6 +113,9 @@ public:
     }
     [[nodiscard]] std::uint64_t broadcasts() const { return broadcasts_; }
     [[nodiscard]] std::uint64_t renders() const { return renders_; }
+    // The running counts /metrics shows, bumped where the work is done.
+    [[nodiscard]] Metrics& metrics() { return metrics_; }
+    [[nodiscard]] const Metrics& metrics() const { return metrics_; }
 
     // Sends `event` to every logged-in user (an announcement, a shout), or
     // to every session that is not closing (a server notice), rendered once
@@ -254,6 +258,7 @@ private:
     std::string_view dispatching_;  // the line a session is dispatching now (Session::take_line)
     std::uint64_t broadcasts_ = 0;
     std::uint64_t renders_ = 0;
+    Metrics metrics_;
 };
 
 template <class F>

@@ -39,7 +39,7 @@ constexpr std::size_t retained_outbox_bytes = 2048;
 
 Connection::Connection(Server& server, uv_stream_t* listener, ListenerKind kind,
                        std::shared_ptr<const TlsContext> tls)
-    : server_{server}, handle_{}, accept_status_{init_and_accept(server.loop(), listener, handle_)} {
+    : server_{server}, handle_{}, accept_status_{init_and_accept(server.loop(), listener, handle_)}, kind_{kind} {
     handle_.data = this;
     auto address = peer_address(handle_, accept_status_);
     if (tls) tls_ = std::make_unique<TlsStream>(std::move(tls), kind == ListenerKind::web, server.world().now());
@@ -57,7 +57,7 @@ Connection::Connection(Server& server, uv_stream_t* listener, ListenerKind kind,
 
 Connection::Connection(Server& server, const ConnectionSnapshot& saved, ListenerKind kind,
                        std::shared_ptr<const TlsContext> tls)
-    : server_{server}, handle_{}, accept_status_{uv_tcp_init(server.loop(), &handle_)} {
+    : server_{server}, handle_{}, accept_status_{uv_tcp_init(server.loop(), &handle_)}, kind_{kind} {
     handle_.data = this;
     if (accept_status_ == 0) accept_status_ = uv_tcp_open(&handle_, saved.fd);
     // Only a connection that never started can be TLS here: its handshake
@@ -260,7 +260,10 @@ void Connection::sent(int result) {
     auto* buffer = output_buffer();
     if (buffer == nullptr) return;
     auto& outbox = *buffer;
-    if (result > 0) outbox.erase(0, static_cast<std::size_t>(result));
+    if (result > 0) {
+        outbox.erase(0, static_cast<std::size_t>(result));
+        server_.world().metrics().bytes_out += static_cast<std::uint64_t>(result);
+    }
     // A burst leaves a big buffer behind; with thousands of clients the
     // buffers kept for the next burst would outweigh everything else.
     if (outbox.empty() && outbox.capacity() > retained_outbox_bytes) std::string{}.swap(outbox);
@@ -363,6 +366,7 @@ void Connection::sent_early(int result) {
 
 void Connection::on_write(uv_write_t* request, int status) noexcept {
     auto& self = *static_cast<Connection*>(request->data);
+    if (status == 0) self.server_.world().metrics().bytes_out += self.write_->bytes.size();
     self.write_.reset();
     if (!self.session_) {
         if (status < 0) self.close_now();
@@ -509,6 +513,8 @@ void Connection::web_send(std::string_view bytes) {
 void Connection::on_web_closed(std::string_view reason) {
     if (session_) session_->disconnect(reason);
 }
+
+std::string Connection::web_metrics() { return server_.metrics_text(); }
 
 void Connection::close_now() {
     if (closed_) return;

@@ -48,6 +48,7 @@ public:
     [[nodiscard]] Server& server() { return server_; }
     // The address limits and bans count this connection under.
     [[nodiscard]] const std::string& address() const;
+    [[nodiscard]] ListenerKind kind() const { return kind_; }
     [[nodiscard]] bool is_web() const { return web_ != nullptr; }
     [[nodiscard]] bool is_tls() const { return tls_ != nullptr; }
     [[nodiscard]] TlsStream::Clock::time_point tls_opened() const { return tls_->opened(); }
@@ -144,6 +145,7 @@ private:
     void on_web_message(std::string_view text) override;
     void web_send(std::string_view bytes) override;
     void on_web_closed(std::string_view reason) override;
+    std::string web_metrics() override;
     uv_stream_t* stream() { return reinterpret_cast<uv_stream_t*>(&handle_); }
 
     Server& server_;
@@ -154,6 +156,7 @@ private:
     bool closed_ : 1 = false;
     bool read_stopped_ : 1 = false;  // waiting in the server's list to read again
     std::uint8_t listener_ = 0;      // the server's index of the listener it came in on
+    ListenerKind kind_;  // of its listener; a byte, in the padding before read_iteration_
     std::uint16_t read_iteration_ = 0;  // the loop iteration of its last read
     std::optional<Session> session_;
     std::unique_ptr<WebEndpoint> web_;     // a web listener's codec

@@ -13,8 +13,11 @@
 #include <spdlog/spdlog.h>
 
 #include "src/log.hpp"
+#include "src/metrics_scrape.hpp"
 #include "src/net/connection.hpp"
+#include "src/net/process_stats.hpp"
 #include "src/session.hpp"
+#include "src/version.hpp"
 
 namespace natter::net {
 namespace {
@@ -55,6 +58,7 @@ Result<void> Server::start(const RestartState* restored) {
     }
     loop_ready_ = true;
     loop_.data = this;
+    loop_timer_.start(&loop_);
     world_.set_background(&background_);
 
     const auto& config = world_.config();
@@ -240,6 +244,9 @@ void Server::accept_one(Listener& listener) {
         connection->abort();
         return;
     }
+    const auto slot = count_slot(connection->kind(), connection->is_tls());
+    ++accepted_by_kind_[slot];
+    ++open_by_kind_[slot];
     const auto& address = connection->address();
     ++per_address_[address];
     connection->set_listener(listener.index);
@@ -310,6 +317,7 @@ const char* Server::refusal_for(const std::string& address, bool out_of_descript
 void Server::release(Connection& connection) {
     --connections_;
     if (!connection.accepted()) return;
+    --open_by_kind_[count_slot(connection.kind(), connection.is_tls())];
     const auto it = per_address_.find(connection.address());
     if (it != per_address_.end() && --it->second == 0) per_address_.erase(it);
 }
@@ -342,6 +350,28 @@ const char* Server::refusal_after_upgrade(const std::string& address) const {
     return nullptr;
 }
 
+std::string Server::metrics_text() const {
+    auto scrape = scrape_world(world_);
+    // One series per (kind, TLS) being listened on, open or not.
+    for (const auto& listener : listeners_) {
+        const auto slot = count_slot(listener->kind, listener->tls);
+        const bool listed = std::any_of(scrape.listeners.begin(), scrape.listeners.end(), [&](const auto& entry) {
+            return entry.kind == listener->kind && entry.tls == listener->tls;
+        });
+        if (!listed) {
+            scrape.listeners.push_back({.kind = listener->kind, .tls = listener->tls, .open = open_by_kind_[slot],
+                                        .accepted = accepted_by_kind_[slot]});
+        }
+    }
+    scrape.loop_seconds = &loop_timer_.seconds();
+    const auto process = read_process_stats();
+    scrape.resident_bytes = process.resident_bytes;
+    scrape.open_descriptors = process.open_descriptors;
+    scrape.version = version();
+    scrape.revision = git_revision();
+    return render_metrics(scrape);
+}
+
 void Server::on_tick(uv_timer_t* timer) noexcept {
     auto& self = *static_cast<Server*>(timer->data);
     // The clocks stand still while a restart is prepared: its state is
@@ -365,6 +395,7 @@ void Server::on_prepare(uv_prepare_t* prepare) noexcept {
     self.handshake_turns_ = handshake_turns_per_iteration;
     self.flush_all();
     self.pace();
+    self.loop_timer_.iteration_done();
 }
 
 void Server::on_pacing_timer(uv_timer_t* timer) noexcept {

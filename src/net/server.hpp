@@ -15,10 +15,11 @@
 #include <vector>
 
 #include "src/error.hpp"
-#include "src/restart_state.hpp"
+#include "src/net/loop_timer.hpp"
 #include "src/net/parallel_sender.hpp"
 #include "src/net/service_notifier.hpp"
 #include "src/net/thread_pool_background.hpp"
+#include "src/restart_state.hpp"
 #include "src/tls_context.hpp"
 #include "src/world.hpp"
 
@@ -94,6 +95,8 @@ public:
     // Why a WebSocket client at `address` may not stay (too many from its
     // address, now that it is known), or nullptr.
     [[nodiscard]] const char* refusal_after_upgrade(const std::string& address) const;
+    // GET /metrics: the Prometheus text for this moment.
+    [[nodiscard]] std::string metrics_text() const;
 
 private:
     static void on_connection(uv_stream_t* listener, int status) noexcept;
@@ -236,6 +239,14 @@ private:
     bool pacing_timer_running_ = false;
     std::uint16_t port_ = 0;
     std::size_t connections_ = 0;
+    // For /metrics, by (listener kind, TLS): see count_slot().
+    static constexpr std::size_t count_slots = 6;
+    [[nodiscard]] static std::size_t count_slot(ListenerKind kind, bool tls) {
+        return static_cast<std::size_t>(kind) * 2 + (tls ? 1 : 0);
+    }
+    std::array<std::uint64_t, count_slots> open_by_kind_{};
+    std::array<std::uint64_t, count_slots> accepted_by_kind_{};
+    LoopTimer loop_timer_;
     std::unordered_map<std::string, std::size_t> per_address_;
     // Connections that fit in the process's descriptor limit, less what the
     // server holds itself and some slack. Past it a newcomer is told the

@@ -357,7 +357,11 @@ void Server::restore_connections(const RestartState& state) {
         }
         connection->set_listener(listener->index);
         ++per_address_[connection->address()];
+        const auto slot = count_slot(connection->kind(), connection->is_tls());
+        ++open_by_kind_[slot];
         if (saved.fresh) {
+            ++accepted_by_kind_[slot];  // accepted for this process's figures
+
             fresh.push_back(connection);
             return;
         }

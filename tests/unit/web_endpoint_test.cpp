@@ -31,6 +31,11 @@ struct Host final : WebHost {
     void on_web_message(std::string_view text) override { messages.emplace_back(text); }
     void web_send(std::string_view bytes) override { sent.append(bytes); }
     void on_web_closed(std::string_view reason) override { closed.emplace_back(reason); }
+    std::string web_metrics() override {
+        ++scrapes;
+        return "natter_test_metric 1\n";
+    }
+    int scrapes = 0;
 };
 
 std::string upgrade_request(std::string_view extra = {}, std::string_view version = "13") {
@@ -276,6 +281,23 @@ TEST_CASE("Web: a trusted proxy, and only one, can say the client came over TLS"
     CHECK(web_proxy_says_tls(request_with({{"forwarded", "for=192.0.2.60;proto=https"}}), "127.0.0.1", proxies));
     CHECK_FALSE(web_proxy_says_tls(request_with({{"forwarded", "for=192.0.2.60"}}), "127.0.0.1", proxies));
     CHECK_FALSE(web_proxy_says_tls(request_with({}), "127.0.0.1", proxies));
+}
+
+TEST_CASE("Web: /metrics is the host's text from an allowed address, 403 with no metrics from others") {
+    Host host;
+    WebEndpoint allowed{"127.0.0.1", Clock::now()};
+    allowed.receive("GET /metrics HTTP/1.1\r\nHost: x\r\n\r\n", Config{}, host);
+    CHECK(status_line(allowed.output()) == "HTTP/1.1 200 OK");
+    CHECK(allowed.output().find("\r\nContent-Type: text/plain; version=0.0.4; charset=utf-8\r\n") != std::string::npos);
+    CHECK(allowed.output().ends_with("\r\n\r\nnatter_test_metric 1\n"));
+    CHECK(allowed.finished());
+    CHECK(host.scrapes == 1);
+
+    WebEndpoint other{"192.0.2.10", Clock::now()};
+    other.receive("GET /metrics HTTP/1.1\r\nHost: x\r\n\r\n", Config{}, host);
+    CHECK(status_line(other.output()) == "HTTP/1.1 403 Forbidden");
+    CHECK(other.output().find("natter_") == std::string::npos);
+    CHECK(host.scrapes == 1);  // nothing was gathered for it
 }
 
 TEST_CASE("Web: a forwarded client address is believed from trusted proxies only") {
