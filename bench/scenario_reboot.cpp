@@ -23,7 +23,9 @@
 #include <algorithm>
 #include <cerrno>
 #include <cmath>
+#include <cstdio>
 #include <cstring>
+#include <ctime>
 #include <limits>
 #include <optional>
 #include <sstream>
@@ -63,6 +65,22 @@ std::int64_t percentile(std::vector<std::int64_t>& values, double p) {
 }
 
 double to_ms(std::int64_t ns) { return static_cast<double>(ns) / 1e6; }
+
+// The wall clock as natterd's log writes it (UTC, HH:MM:SS.mmm), so the
+// signal can be placed among the log's own timestamps.
+std::string utc_time_of_day() {
+    timespec now{};
+    clock_gettime(CLOCK_REALTIME, &now);
+    tm parts{};
+    gmtime_r(&now.tv_sec, &parts);
+    char text[32];
+    std::snprintf(text, sizeof text, "%02d:%02d:%02d.%03ld", parts.tm_hour, parts.tm_min, parts.tm_sec,
+                  now.tv_nsec / 1'000'000);
+    return text;
+}
+
+// A line sent this long before the signal is steady chat, unaffected by it.
+constexpr std::int64_t steady_margin_ns = 500'000'000;
 
 class Reboot final : public Scenario {
 public:
@@ -106,6 +124,7 @@ private:
         rss_before_ = process_rss_kib(pid);
         cpu_before_ = process_cpu_seconds(pid);
         signal_ns_ = now_ns();
+        signal_utc_ = utc_time_of_day();
         if (::kill(pid, SIGUSR2) != 0) {
             throw std::runtime_error{"cannot send SIGUSR2 to PID " + std::to_string(pid) + ": " +
                                      std::strerror(errno)};
@@ -163,6 +182,9 @@ private:
             }
             tracker_.record(id, line.sender, line.seq);
             latency_.record(at - line.sent_ns);
+            if (signal_ns_ == 0 || line.sent_ns < signal_ns_ - steady_margin_ns) {
+                steady_.record(at - line.sent_ns);
+            }
             return;
         }
         if (line.kind != LineKind::other || signal_ns_ == 0) {
@@ -240,6 +262,9 @@ private:
         report.set("per_source", options().per_source);
         report.set("login_s", login_s_, 3);
         report.set("signalled", signal_ns_ != 0 ? "yes" : "no");
+        if (!signal_utc_.empty()) {
+            report.set("signal_utc", signal_utc_);
+        }
         report.set("notified", notified_);
         report.set("completed", completed_);
         if (!notice.empty()) {
@@ -265,6 +290,10 @@ private:
         report.set("echoes", echoes_);
         report.set("line_p50_ms", to_ms(latency_.percentile(0.50)), 2);
         report.set("line_max_ms", to_ms(latency_.max()), 1);
+        // Lines sent well before the signal: the chat's own latency at this
+        // load, without the restart (what the restart figures stand on).
+        report.set("steady_line_p50_ms", to_ms(steady_.percentile(0.50)), 2);
+        report.set("steady_line_p99_ms", to_ms(steady_.percentile(0.99)), 2);
         report.set("disconnected", lost_after_ready());
         if (cpu_before_ && cpu_after_) {
             // The restart's CPU, both images: the PID stays, and /proc/PID/stat
@@ -304,6 +333,7 @@ private:
     std::uint32_t lines_;
     DeliveryTracker tracker_;
     LatencyHistogram latency_;
+    LatencyHistogram steady_;
     std::vector<std::uint32_t> sent_;
     std::vector<std::int64_t> next_due_;
     std::vector<std::int64_t> restarting_ns_;  // per client: its restarting notice, 0 = not yet
@@ -313,6 +343,7 @@ private:
     bool abandoned_ = false;
     double login_s_ = 0;
     std::int64_t signal_ns_ = 0;
+    std::string signal_utc_;
     std::int64_t all_read_ns_ = 0;
     std::uint32_t notified_ = 0;
     std::uint32_t completed_ = 0;
