@@ -87,8 +87,8 @@ public:
     Reboot(const RunOptions& run, const RebootOptions& reboot)
         : Scenario{run, "reboot", checked(run, reboot).clients, true, first_source_address(run)},
           reboot_{reboot}, lines_{line_capacity(run, reboot)},
-          tracker_{DeliveryTracker::Shape{.receivers = reboot.clients, .senders = reboot.speakers, .lines = lines_}}, sent_(reboot.speakers, 0),
-          next_due_(reboot.speakers, 0), restarting_ns_(reboot.clients, 0), complete_ns_(reboot.clients, 0) {
+          tracker_{DeliveryTracker::Shape{.receivers = reboot.clients, .senders = reboot.speakers, .lines = lines_}},
+          sent_(reboot.speakers, 0), next_due_(reboot.speakers, 0), restarting_ns_(reboot.clients, 0), complete_ns_(reboot.clients, 0) {
         period_ns_ = std::max<std::int64_t>(1, static_cast<std::int64_t>(1e9 / reboot.rate));
     }
 
