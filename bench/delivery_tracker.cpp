@@ -6,15 +6,16 @@
 
 namespace natter::bench {
 
-DeliveryTracker::DeliveryTracker(std::uint32_t clients, std::uint32_t lines, std::uint64_t max_bytes)
-    : clients_{clients}, lines_{lines} {
-    const std::uint64_t pairs = std::uint64_t{clients} * clients;
+DeliveryTracker::DeliveryTracker(Shape shape, std::uint64_t max_bytes)
+    : receivers_{shape.receivers}, senders_{shape.senders}, lines_{shape.lines} {
+    const std::uint32_t lines = shape.lines;
+    const std::uint64_t pairs = std::uint64_t{receivers_} * senders_;
     const std::uint64_t bits = pairs * lines;
     const std::uint64_t bytes = bits / 8 + pairs * sizeof(std::int32_t);
     if (bytes > max_bytes || lines > 0x7fffffffU) {
-        throw std::length_error{"delivery table for " + std::to_string(clients) + " clients x " +
-                                std::to_string(lines) + " lines needs " + std::to_string(bytes >> 20) +
-                                " MiB; use fewer clients or lines"};
+        throw std::length_error{"delivery table for " + std::to_string(receivers_) + " receivers x " +
+                                std::to_string(senders_) + " senders x " + std::to_string(lines) +
+                                " lines needs " + std::to_string(bytes >> 20) + " MiB; use fewer clients or lines"};
     }
     bits_.assign((bits + 63) / 64, 0);
     highest_.assign(pairs, -1);
@@ -22,11 +23,11 @@ DeliveryTracker::DeliveryTracker(std::uint32_t clients, std::uint32_t lines, std
 
 DeliveryTracker::Outcome DeliveryTracker::record(std::uint32_t receiver, std::uint32_t sender,
                                                  std::uint32_t seq) {
-    if (receiver >= clients_ || sender >= clients_ || seq >= lines_) {
+    if (receiver >= receivers_ || sender >= senders_ || seq >= lines_) {
         ++invalid_;
         return Outcome::invalid;
     }
-    const std::uint64_t pair = std::uint64_t{receiver} * clients_ + sender;
+    const std::uint64_t pair = std::uint64_t{receiver} * senders_ + sender;
     const std::uint64_t bit = pair * lines_ + seq;
     std::uint64_t& word = bits_[bit >> 6];
     const std::uint64_t mask = std::uint64_t{1} << (bit & 63);

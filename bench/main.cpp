@@ -110,6 +110,30 @@ int main(int argc, char** argv) {
     logins_cmd->add_option("-l,--logins", logins.logins, "clients (L)")->capture_default_str();
     add_inflight(logins_cmd, logins_inflight, "logins in progress at once (1 = one after another)");
 
+    bench::RebootOptions reboot;
+    std::uint32_t reboot_inflight = 8;
+    auto* reboot_cmd = app.add_subcommand(
+        "reboot", "K clients, S chatting, while natterd (--server-pid) restarts in place on SIGUSR2");
+    reboot_cmd->add_option("-k,--clients", reboot.clients, "clients in the room (K)")->capture_default_str();
+    reboot_cmd->add_option("-n,--speakers", reboot.speakers, "speakers among them (S)")
+        ->check(CLI::PositiveNumber)
+        ->capture_default_str();
+    reboot_cmd->add_option("-r,--rate", reboot.rate, "lines per second per speaker (R)")
+        ->check(CLI::PositiveNumber)
+        ->capture_default_str();
+    reboot_cmd->add_option("-w,--warmup", reboot.warmup_s, "seconds of chat before the signal (W)")
+        ->check(CLI::NonNegativeNumber)
+        ->capture_default_str();
+    reboot_cmd->add_option("-a,--after", reboot.after_s, "seconds of chat after the restart completed (A)")
+        ->check(CLI::NonNegativeNumber)
+        ->capture_default_str();
+    reboot_cmd->add_option("--source-base", run.source_base, "first source address")
+        ->default_str("127.0.0.2");
+    reboot_cmd->add_option("--per-source", run.per_source, "connections per source address")
+        ->check(CLI::PositiveNumber)
+        ->capture_default_str();
+    add_inflight(reboot_cmd, reboot_inflight, "connections in connect/login at once");
+
     CLI11_PARSE(app, argc, argv);
     run.proto = proto == "irc" ? Proto::irc : proto == "web" ? Proto::web : Proto::natter;
     run.mix = bench::parse_client_mix(clients_as).value_or(bench::ClientMix::plain);
@@ -141,6 +165,10 @@ int main(int argc, char** argv) {
         if (conns_cmd->parsed()) {
             run.inflight = conns_inflight;
             return check_fds(conns.conns) ? bench::run_conns(run, conns) : 1;
+        }
+        if (reboot_cmd->parsed()) {
+            run.inflight = reboot_inflight;
+            return check_fds(reboot.clients) ? bench::run_reboot(run, reboot) : 1;
         }
         run.inflight = logins_inflight;
         return check_fds(logins.logins) ? bench::run_logins(run, logins) : 1;

@@ -50,4 +50,12 @@ struct LoginsOptions {
     std::uint32_t logins = 1000;
 };
 
+struct RebootOptions {
+    std::uint32_t clients = 5000;  // K, all in the first room
+    std::uint32_t speakers = 4;    // S of the K, saying numbered lines throughout
+    double rate = 10;              // lines per second per speaker
+    double warmup_s = 2;           // steady chat before SIGUSR2
+    double after_s = 3;            // chat after every client saw the restart complete
+};
+
 }  // namespace natter::bench

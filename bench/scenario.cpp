@@ -47,6 +47,15 @@ sockaddr_in make_address(const std::string& host, std::uint16_t port) {
     return addr;
 }
 
+std::uint32_t first_source_address(const RunOptions& run) {
+    in_addr addr{};
+    const std::string base = run.source_base.empty() ? "127.0.0.2" : run.source_base;
+    if (inet_pton(AF_INET, base.c_str(), &addr) != 1 || (ntohl(addr.s_addr) >> 24) != 127) {
+        throw std::invalid_argument{"--source-base must be a 127.x.y.z address, got " + base};
+    }
+    return ntohl(addr.s_addr);
+}
+
 Scenario::Scenario(const RunOptions& options, std::string name, std::uint32_t capacity, bool join_room,
                    std::uint32_t first_source)
     : options_{options}, name_{std::move(name)}, dialect_{options.proto, options.room},

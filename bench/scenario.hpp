@@ -94,4 +94,9 @@ struct Timeout {
 // Builds the server address; throws std::invalid_argument on a bad host.
 sockaddr_in make_address(const std::string& host, std::uint16_t port);
 
+// The first source address (host byte order) of a scenario that spreads its
+// clients over 127.0.0.2, 127.0.0.3, ... (--source-base, default 127.0.0.2);
+// throws std::invalid_argument for one outside 127.0.0.0/8.
+std::uint32_t first_source_address(const RunOptions& run);
+
 }  // namespace natter::bench

@@ -11,8 +11,6 @@
 #include "bench/scenario.hpp"
 #include "bench/scenarios.hpp"
 
-#include <arpa/inet.h>
-
 #include <algorithm>
 #include <optional>
 #include <sstream>
@@ -26,19 +24,10 @@ constexpr double min_cpu_for_ratio_s = 0.5;
 
 constexpr std::uint32_t slice = 1000;
 
-std::uint32_t source_of(const RunOptions& run) {
-    in_addr addr{};
-    const std::string base = run.source_base.empty() ? "127.0.0.2" : run.source_base;
-    if (inet_pton(AF_INET, base.c_str(), &addr) != 1 || (ntohl(addr.s_addr) >> 24) != 127) {
-        throw std::invalid_argument{"--source-base must be a 127.x.y.z address, got " + base};
-    }
-    return ntohl(addr.s_addr);
-}
-
 class Conns final : public Scenario {
 public:
     Conns(const RunOptions& run, const ConnsOptions& conns)
-        : Scenario{run, "conns", conns.conns, false, source_of(run)}, conns_{conns} {
+        : Scenario{run, "conns", conns.conns, false, first_source_address(run)}, conns_{conns} {
         completions_.reserve(conns.conns);
     }
 

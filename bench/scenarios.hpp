@@ -1,4 +1,4 @@
-// bench/scenarios.hpp — entry points of the four load scenarios. Each runs
+// bench/scenarios.hpp — entry points of the load scenarios. Each runs
 // to completion (or the --timeout), prints one RESULT line and one human
 // line, and returns the exit status (0 ok, 1 failed/degraded, 2 timeout).
 #pragma once
@@ -15,5 +15,9 @@ int run_rate(const RunOptions& run, const RateOptions& rate);
 int run_conns(const RunOptions& run, const ConnsOptions& conns);
 // L clients log into one room in turn; time until every notice arrived.
 int run_logins(const RunOptions& run, const LoginsOptions& logins);
+// K clients in one room, S of them chatting, while natterd (--server-pid)
+// restarts in place on SIGUSR2; the time until every client saw the restart
+// complete, and every line delivered once, in order.
+int run_reboot(const RunOptions& run, const RebootOptions& reboot);
 
 }  // namespace natter::bench

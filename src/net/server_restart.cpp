@@ -198,6 +198,8 @@ void Server::on_restart_checked(std::int64_t status, int signal) {
                                                   version, restart_state_version));
         return;
     }
+    spdlog::info("restart: the new binary reads state version {}; telling {} sessions and draining", version,
+                 world_.sessions().size());
     drain_for_restart();
 }
 
