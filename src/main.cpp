@@ -196,5 +196,6 @@ int main(int argc, char** argv) {
         fmt::print(stderr, "natterd: {}\n", started.error().message);
         return 1;
     }
+    restored.reset();  // carried over by now: its copies of every session's state go
     return server.run();
 }
