@@ -58,6 +58,8 @@ public:
     [[nodiscard]] const std::vector<Ban>& bans() const { return bans_.all(); }
     // `done` gets the outcome of storing it; the ban applies already.
     void ban(Ban ban, std::function<void(Result<void>)> done);
+    // A ban another node stored already: applied here too, not stored again.
+    void apply_ban(Ban ban) { bans_.put(std::move(ban)); }
     // `done` gets whether there was such a ban; it is lifted once stored.
     void unban(std::string target, std::function<void(Result<bool>)> done);
     // Why a connection from `address` is refused (a ban, too many failed
