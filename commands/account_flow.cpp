@@ -85,6 +85,10 @@ void sign_in(World& world, Session& session, const std::string& name, SignIn how
                            }
                            return;
                        }
+                       // Another login here took the name while Redis answered.
+                       if (claim == Cluster::Claim::ok && how == SignIn::guest && world.find_user(name) != nullptr) {
+                           claim = Cluster::Claim::taken;
+                       }
                        switch (claim) {
                        case Cluster::Claim::ok:
                            enter_chat(world, *later, name, how);

@@ -1,6 +1,8 @@
 #include "src/cluster.hpp"
 
 #include <algorithm>
+#include <array>
+#include <charconv>
 #include <chrono>
 
 #include <spdlog/spdlog.h>
@@ -36,6 +38,13 @@ bool split_owner(std::string_view record, Cluster::RemoteUser& out) {
     out.name = std::string{record.substr(second + 1)};
     return !out.node.empty() && is_valid_name(out.name);
 }
+
+constexpr std::array<std::pair<AccountChange, std::string_view>, 4> account_changes{{
+    {AccountChange::registered, "registered"},
+    {AccountChange::requested, "requested"},
+    {AccountChange::approved, "approved"},
+    {AccountChange::removed, "removed"},
+}};
 
 EventKind event_kind(ClusterMessage::Kind kind) {
     return kind == ClusterMessage::Kind::emote ? EventKind::emote : EventKind::say;
@@ -266,6 +275,24 @@ void Cluster::on_ctl(const ClusterMessage& message) {
         break;
     case Kind::announce:
         world_.broadcast_to_users(Event{.kind = EventKind::announce, .actor = message.by, .text = message.text});
+        break;
+    case Kind::shutdown: {
+        unsigned seconds = 0;
+        std::from_chars(message.text.data(), message.text.data() + message.text.size(), seconds);
+        spdlog::info("shutdown of every node requested by {} on node {} in {} s", message.by, message.node, seconds);
+        world_.schedule_shutdown(message.by, std::min(seconds, 3600u));
+        break;
+    }
+    case Kind::reboot:
+        if (!world_.reboot_requested()) {
+            spdlog::info("restart of every node requested by {} on node {}", message.by, message.node);
+            world_.request_reboot(message.text, 0);
+        }
+        break;
+    case Kind::account:
+        for (const auto& [value, word] : account_changes) {
+            if (word == message.text && is_valid_name(message.name)) world_.accounts().note_account(message.name, value);
+        }
         break;
     case Kind::ban: {
         Ban ban{.target = message.name, .is_address = message.is_address, .expires = message.expires,
@@ -611,6 +638,31 @@ bool Cluster::announce(const Session& by, std::string_view text) {
     ClusterMessage announce{.kind = ClusterMessage::Kind::announce, .node = node_, .text = std::string{text},
                             .by = by.name()};
     link_->command({"PUBLISH", key("ctl"), encode(announce)}, [](ClusterLink::Reply) {});
+    return true;
+}
+
+void Cluster::account_changed(std::string_view name, AccountChange change) {
+    if (!up_) return;
+    ClusterMessage message{.kind = ClusterMessage::Kind::account, .node = node_, .name = std::string{name}};
+    for (const auto& [value, word] : account_changes) {
+        if (value == change) message.text = word;
+    }
+    link_->command({"PUBLISH", key("ctl"), encode(message)}, [](ClusterLink::Reply) {});
+}
+
+bool Cluster::shut_down_all(const Session& by, unsigned seconds) {
+    if (!up_) return false;
+    ClusterMessage message{.kind = ClusterMessage::Kind::shutdown, .node = node_, .text = std::to_string(seconds),
+                           .by = by.name()};
+    link_->command({"PUBLISH", key("ctl"), encode(message)}, [](ClusterLink::Reply) {});
+    return true;
+}
+
+bool Cluster::reboot_all(const Session& by, std::string_view reason) {
+    if (!up_) return false;
+    ClusterMessage message{.kind = ClusterMessage::Kind::reboot, .node = node_, .text = std::string{reason},
+                           .by = by.name()};
+    link_->command({"PUBLISH", key("ctl"), encode(message)}, [](ClusterLink::Reply) {});
     return true;
 }
 

@@ -30,6 +30,7 @@ class Room;
 class Session;
 class World;
 struct Ban;
+enum class AccountChange;
 
 class Cluster final : private ClusterLink::Listener {
 public:
@@ -87,6 +88,10 @@ public:
     bool kick(const Session& by, const RemoteUser& target, std::string_view reason);
     bool announce(const Session& by, std::string_view text);
     void banned(const Ban& ban);
+    // `shutdown all` and `reboot all`: every other node does the same.
+    bool shut_down_all(const Session& by, unsigned seconds);
+    bool reboot_all(const Session& by, std::string_view reason);
+    void account_changed(std::string_view name, AccountChange change);
 
 private:
     struct Feed;

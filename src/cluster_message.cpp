@@ -9,7 +9,9 @@
 namespace natter {
 namespace {
 
-constexpr std::array<std::pair<ClusterMessage::Kind, std::string_view>, 10> kind_names{{
+constexpr std::array<std::pair<ClusterMessage::Kind, std::string_view>, 13> kind_names{{
+    {ClusterMessage::Kind::shutdown, "shutdown"},
+    {ClusterMessage::Kind::reboot, "reboot"},
     {ClusterMessage::Kind::say, "say"},
     {ClusterMessage::Kind::emote, "emote"},
     {ClusterMessage::Kind::here, "here"},
@@ -20,6 +22,7 @@ constexpr std::array<std::pair<ClusterMessage::Kind, std::string_view>, 10> kind
     {ClusterMessage::Kind::tell, "tell"},
     {ClusterMessage::Kind::kick, "kick"},
     {ClusterMessage::Kind::takeover, "takeover"},
+    {ClusterMessage::Kind::account, "account"},
 }};
 
 // A field that is absent is empty; one of the wrong type is an error.

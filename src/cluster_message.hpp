@@ -25,6 +25,9 @@ struct ClusterMessage {
         tell,       // by told name text (the receiver's node channel)
         kick,       // by kicked name, for text (the receiver's node channel)
         takeover,   // name logged in elsewhere, from address (the old owner's node channel)
+        shutdown,   // by stops every node in text seconds (ctl)
+        reboot,     // by restarts every node, for text (ctl)
+        account,    // name's account was text: registered, requested, approved or removed (ctl)
     };
     Kind kind = Kind::say;
     std::string node{};  // the node it comes from

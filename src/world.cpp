@@ -1,3 +1,4 @@
+#include "src/background.hpp"
 #include "src/world.hpp"
 
 #include <algorithm>
@@ -152,6 +153,17 @@ void World::add_user(Session& session) {
     [[maybe_unused]] const auto [it, inserted] = users_by_key_.emplace(name_key(session.name()), &session);
     assert(inserted);
     session.user_position_ = users_.insert(users_.end(), &session);
+}
+
+void World::schedule_shutdown(std::string_view by, unsigned seconds) {
+    const auto notice =
+        fmt::format("*** {} is shutting the server down in {} second{}.", by, seconds, seconds == 1 ? "" : "s");
+    broadcast_to_sessions(Event{.kind = EventKind::notice, .text = notice});
+    if (seconds == 0 || background_ == nullptr) {
+        request_stop();
+        return;
+    }
+    background_->after(std::chrono::seconds{seconds}, [this] { request_stop(); });
 }
 
 void World::remove_user(Session& session) {

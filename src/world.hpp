@@ -130,6 +130,8 @@ public:
     // An operator's `shutdown`: the network layer polls this once per loop
     // iteration and then stops as on SIGTERM.
     void request_stop() { stop_requested_ = true; }
+    // An operator (`by`) stops the server in `seconds`: everyone is told now.
+    void schedule_shutdown(std::string_view by, unsigned seconds);
     [[nodiscard]] bool stop_requested() const { return stop_requested_; }
 
     // --- output scheduling

@@ -2,6 +2,7 @@
 // trip through JSON, and what is malformed or hostile is an error value.
 #include <doctest/doctest.h>
 
+#include <initializer_list>
 #include <string>
 
 #include "src/cluster_message.hpp"
@@ -11,7 +12,7 @@ namespace natter {
 TEST_CASE("ClusterMessage: every kind and field survives encode and decode") {
     using Kind = ClusterMessage::Kind;
     for (const auto kind : {Kind::say, Kind::emote, Kind::here, Kind::gone, Kind::node_gone, Kind::announce,
-                            Kind::ban, Kind::tell, Kind::kick, Kind::takeover}) {
+                            Kind::ban, Kind::tell, Kind::kick, Kind::takeover, Kind::account}) {
         const ClusterMessage sent{.kind = kind,
                                   .node = "n1",
                                   .name = "Alice",
@@ -48,7 +49,7 @@ TEST_CASE("ClusterMessage: a say carries only the fields it sets") {
 }
 
 TEST_CASE("ClusterMessage: malformed payloads are errors") {
-    for (const std::string bad : {"", "not json", "[1,2]", "{}", R"({"k":"say"})", R"({"k":"shout","node":"n1"})",
+    for (const std::string& bad : std::initializer_list<std::string>{"", "not json", "[1,2]", "{}", R"({"k":"say"})", R"({"k":"shout","node":"n1"})",
                                   R"({"k":5,"node":"n1"})", R"({"k":"say","node":7})",
                                   R"({"k":"say","node":"n1","text":["x"]})", R"({"k":"ban","node":"n1","expires":"soon"})",
                                   R"({"k":"ban","node":"n1","is_addr":"yes"})", R"({"k":"say","node":"n1","at":1.5})"}) {
@@ -66,7 +67,7 @@ TEST_CASE("RoomLine: the sequence header and the line") {
     CHECK(line->message.kind == ClusterMessage::Kind::emote);
     CHECK(line->message.text == "waves");
 
-    for (const std::string bad : {body, "42\n" + body, "x 1\n" + body, "0 1\n" + body, "-3 1\n" + body,
+    for (const std::string& bad : std::initializer_list<std::string>{body, "42\n" + body, "x 1\n" + body, "0 1\n" + body, "-3 1\n" + body,
                                   "42 1\n" + encode({.kind = ClusterMessage::Kind::here, .node = "n1", .name = "Al"}),
                                   std::string{"42 1\n{"}}) {
         CAPTURE(bad);
