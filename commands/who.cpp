@@ -69,7 +69,12 @@ void do_who(CommandContext& ctx, std::string_view prefix) {
     }
     // People on other nodes: what this node knows of them.
     for (const auto* user : elsewhere) {
-        ctx.session.send(user->name + bracketed({user->room}) + (operator_view ? " on node " + user->node : std::string{}));
+        auto line = user->name + bracketed({user->room});
+        if (operator_view) {
+            if (!user->address.empty()) line += " from " + user->address + " via " + user->via;
+            line += " on node " + user->node;
+        }
+        ctx.session.send(line);
     }
 }
 

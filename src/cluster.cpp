@@ -28,15 +28,23 @@ std::chrono::system_clock::time_point from_unix_ms(std::int64_t ms) {
     return std::chrono::system_clock::time_point{std::chrono::milliseconds{ms}};
 }
 
-// "<node>\x1f<room>\x1f<name>" → its parts; false if malformed.
+// "<node>\x1f<room>\x1f<name>\x1f<address>\x1f<via>" → its parts; false if malformed.
 bool split_owner(std::string_view record, Cluster::RemoteUser& out) {
-    const auto first = record.find(field_separator);
-    const auto second = first == std::string_view::npos ? first : record.find(field_separator, first + 1);
-    if (second == std::string_view::npos) return false;
-    out.node = std::string{record.substr(0, first)};
-    out.room = std::string{record.substr(first + 1, second - first - 1)};
-    out.name = std::string{record.substr(second + 1)};
-    return !out.node.empty() && is_valid_name(out.name);
+    std::string* const fields[] = {&out.node, &out.room, &out.name, &out.address, &out.via};
+    std::size_t count = 0;
+    for (auto* field : fields) {
+        const auto end = record.find(field_separator);
+        *field = std::string{record.substr(0, end)};
+        ++count;
+        if (end == std::string_view::npos) break;
+        record.remove_prefix(end + 1);
+    }
+    return count >= 3 && !out.node.empty() && is_valid_name(out.name);
+}
+
+// How a session is connected, as operators see it: "telnet", "mud+tls"…
+std::string via(const Session& session) {
+    return std::string{listener_kind_name(session.listener_kind())} + (session.encrypted() ? "+tls" : "");
 }
 
 constexpr std::array<std::pair<AccountChange, std::string_view>, 4> account_changes{{
@@ -60,6 +68,7 @@ struct Cluster::Feed {
     bool baseline_known = false;
     bool baseline_asked = false;
     bool fetching = false;     // a gap is being read from the stream
+    std::uint64_t stuck_at = 0;  // `next` at the last heartbeat while lines were held
     std::map<std::uint64_t, std::pair<std::string, ClusterMessage>> held;  // seq → (epoch, line)
 };
 
@@ -95,12 +104,12 @@ std::string Cluster::key(std::string_view part) const { return prefix_ + ":" + s
 std::string Cluster::room_channel(std::string_view room_key) const { return key("room:" + std::string{room_key}); }
 std::string Cluster::node_channel(std::string_view node) const { return key("node:" + std::string{node}); }
 
-std::string Cluster::owner_record(const Session& session) const {
+std::string Cluster::owner_record(const Session& session, std::string_view room, std::string_view name) const {
     std::string record = node_;
-    record += field_separator;
-    if (session.room() != nullptr) record += session.room()->name();
-    record += field_separator;
-    record += session.name();
+    for (const auto field : {room, name, std::string_view{session.address()}, std::string_view{via(session)}}) {
+        record += field_separator;
+        record += field;
+    }
     return record;
 }
 
@@ -131,6 +140,11 @@ void Cluster::link_up() {
     tick();
     reassert();
     sync_presence();
+    // Rooms people came back to in a hot restart (which puts them in their
+    // rooms without entering them anew) are followed too.
+    for (const auto& room : world_.chat_rooms()) {
+        if (!room->members().empty()) follow(name_key(room->name()));
+    }
     // Lines said while the link was down are read from the stream when the
     // next one shows the gap; rooms entered meanwhile learn where to start.
     for (const auto& [room_key, feed] : feeds_) {
@@ -171,8 +185,16 @@ void Cluster::tick() {
              // are claimed again.
              if (reply->integer == 1 && up_) reassert();
          });
+    // A line held for a whole heartbeat waits for one that no channel will
+    // bring (said just before this node subscribed): read it from the stream.
     for (auto& [room_key, feed] : feeds_) {
-        if (!feed->held.empty() && !feed->fetching) fill_gap(room_key);
+        if (feed->held.empty() || !feed->baseline_known || feed->fetching) {
+            feed->stuck_at = 0;
+        } else if (feed->stuck_at == feed->next) {
+            fill_gap(room_key, feed->next, feed->held.begin()->first - 1);
+        } else {
+            feed->stuck_at = feed->next;
+        }
     }
 }
 
@@ -193,9 +215,11 @@ void Cluster::publish_here(const Session& session, std::function<void(bool)> don
     ClusterMessage here{.kind = ClusterMessage::Kind::here,
                         .node = node_,
                         .name = session.name(),
-                        .room = session.room() == nullptr ? std::string{} : session.room()->name()};
+                        .room = session.room() == nullptr ? std::string{} : session.room()->name(),
+                        .address = session.address(),
+                        .via = via(session)};
     eval(cluster_scripts::claim, {key("online"), key("nodes"), key("members:" + node_)},
-         {name_key(session.name()), node_, owner_record(session), "0", key("ctl"), encode(here), key("node:"), "",
+         {name_key(session.name()), node_, owner_record(session, here.room, session.name()), "0", key("ctl"), encode(here), key("node:"), "",
           key("members:")},
          [done = std::move(done)](ClusterLink::Reply reply) {
              // A failed link is not a lost name: it is claimed again once back.
@@ -238,7 +262,7 @@ void Cluster::message(std::string_view channel, std::string_view payload) {
             return;
         }
         deliver(std::string{channel.substr(room_prefix.size())}, line->seq, line->epoch, std::move(line->message),
-                false);
+                Source::channel);
         return;
     }
     auto message = decode_cluster_message(payload);
@@ -354,7 +378,8 @@ void Cluster::apply_presence(const ClusterMessage& message) {
         if (auto* room = room_of(before->room)) room->remote_left(before->name);
         return;
     }
-    RemoteUser now{.name = message.name, .node = message.node, .room = message.room};
+    RemoteUser now{.name = message.name, .node = message.node, .room = message.room, .address = message.address,
+                   .via = message.via};
     remote_[name] = now;
     const bool moved = !before || before->room != now.room || before->node != now.node;
     if (!moved) return;
@@ -377,10 +402,11 @@ void Cluster::claim(const Session& session, const std::string& name, bool take_o
         return;
     }
     const std::string room = world_.main_room().name();
-    ClusterMessage here{.kind = ClusterMessage::Kind::here, .node = node_, .name = name, .room = room};
+    ClusterMessage here{.kind = ClusterMessage::Kind::here, .node = node_, .name = name, .room = room,
+                        .address = session.address(), .via = via(session)};
     ClusterMessage takeover{.kind = ClusterMessage::Kind::takeover, .node = node_, .name = name,
                             .address = session.address()};
-    std::string record = node_ + field_separator + room + field_separator + name;
+    std::string record = owner_record(session, room, name);
     eval(cluster_scripts::claim, {key("online"), key("nodes"), key("members:" + node_)},
          {name_key(name), node_, std::move(record), take_over ? "1" : "0", key("ctl"), encode(here), key("node:"),
           encode(takeover), key("members:")},
@@ -411,13 +437,16 @@ void Cluster::release(const std::string& name) {
 
 // --- rooms
 
-void Cluster::entered(const Session& session, const Room& room) {
-    const auto room_key = name_key(room.name());
+void Cluster::follow(const std::string& room_key) {
     if (auto [it, added] = feeds_.try_emplace(room_key); added) {
         it->second = std::make_unique<Feed>();
         if (link_ != nullptr) link_->subscribe(room_channel(room_key));
         ask_baseline(room_key);
     }
+}
+
+void Cluster::entered(const Session& session, const Room& room) {
+    follow(name_key(room.name()));
     if (link_ == nullptr || !link_->up() || session.name().empty()) return;
     if (just_claimed_.erase(name_key(session.name())) > 0) return;
     publish_here(session, [this, alive = alive_, id = session.id()](bool ours) {
@@ -448,7 +477,8 @@ bool Cluster::speak(const Session& speaker, const ChatRoom& room, EventKind kind
                         .at_ms = unix_ms(world_.wall_now())};
     auto body = encode(line);
     eval(cluster_scripts::say, {key("seq"), key("history:" + room_key), key("epoch")},
-         {room_key, std::to_string(std::max<std::uint32_t>(world_.config().rooms.history_lines, 1) * 2),
+         // Longer than `history` needs: gaps after a reconnect are filled from it.
+         {room_key, std::to_string(std::max<std::uint32_t>(world_.config().rooms.history_lines * 2, 1000)),
           std::move(body), room_channel(room_key)},
          [this, alive = alive_, room_key, line = std::move(line)](ClusterLink::Reply reply) mutable {
              if (!*alive) return;
@@ -461,7 +491,7 @@ bool Cluster::speak(const Session& speaker, const ChatRoom& room, EventKind kind
              // The speaker's own node may get its line from the reply before
              // the channel brings it; the sequence number puts it in place.
              deliver(room_key, static_cast<std::uint64_t>(reply->elements[0].integer), reply->elements[1].text,
-                     std::move(line), true);
+                     std::move(line), Source::reply);
          });
     return true;
 }
@@ -486,14 +516,13 @@ void Cluster::ask_baseline(const std::string& room_key) {
             // What came before the baseline was said before anyone here was in the room.
             auto held = std::move(feed.held);
             feed.held.clear();
-            for (auto& [s, entry] : held) deliver(room_key, s, entry.first, std::move(entry.second), true);
-            if (!feed.held.empty() && !feed.fetching) fill_gap(room_key);
+            for (auto& [s, entry] : held) deliver(room_key, s, entry.first, std::move(entry.second), Source::stream);
         });
     });
 }
 
 void Cluster::deliver(const std::string& room_key, std::uint64_t seq, const std::string& epoch, ClusterMessage line,
-                      bool from_stream) {
+                      Source source) {
     const auto it = feeds_.find(room_key);
     if (it == feeds_.end()) return;  // nobody here any more
     auto& feed = *it->second;
@@ -513,7 +542,9 @@ void Cluster::deliver(const std::string& room_key, std::uint64_t seq, const std:
     if (seq < feed.next) return;  // had it already
     feed.held.insert_or_assign(seq, std::pair{epoch, std::move(line)});
     drain(room_key, feed);
-    if (!feed.held.empty() && !from_stream && !feed.fetching) fill_gap(room_key);
+    // The channel skipped what is still missing before this line: the
+    // subscription missed it (a reconnect), so the stream has to fill it.
+    if (source == Source::channel && feed.next < seq && !feed.fetching) fill_gap(room_key, feed.next, seq - 1);
 }
 
 void Cluster::drain(const std::string& room_key, Feed& feed) {
@@ -524,37 +555,37 @@ void Cluster::drain(const std::string& room_key, Feed& feed) {
     }
 }
 
-void Cluster::fill_gap(const std::string& room_key) {
+void Cluster::fill_gap(const std::string& room_key, std::uint64_t first, std::uint64_t last) {
     const auto it = feeds_.find(room_key);
-    if (it == feeds_.end() || it->second->held.empty() || link_ == nullptr || !link_->up()) return;
+    if (it == feeds_.end() || first > last || link_ == nullptr || !link_->up()) return;
     auto& feed = *it->second;
     feed.fetching = true;
-    const auto first = feed.next;
-    const auto last = feed.held.begin()->first - 1;
     const auto epoch = feed.epoch;
     link_->command({"XRANGE", key("history:" + room_key), std::to_string(first) + "-1", std::to_string(last) + "-1"},
-                   [this, alive = alive_, room_key, epoch](ClusterLink::Reply reply) {
+                   [this, alive = alive_, room_key, epoch, last](ClusterLink::Reply reply) {
                        if (!*alive) return;
                        const auto found = feeds_.find(room_key);
                        if (found == feeds_.end()) return;
                        auto& feed = *found->second;
                        feed.fetching = false;
-                       if (reply && reply->kind == RedisValue::Kind::array) {
+                       if (!reply) return;  // the link went: tried again when back
+                       if (feed.epoch != epoch) return;  // Redis started afresh meanwhile
+                       if (reply->kind == RedisValue::Kind::array) {
                            for (const auto& entry : reply->elements) {
                                if (entry.elements.size() != 2 || entry.elements[1].elements.size() != 2) continue;
                                const auto seq = std::strtoull(entry.elements[0].text.c_str(), nullptr, 10);
                                auto line = decode_cluster_message(entry.elements[1].elements[1].text);
                                if (seq == 0 || !line) continue;
-                               deliver(room_key, seq, epoch, std::move(*line), true);
+                               deliver(room_key, seq, epoch, std::move(*line), Source::stream);
                            }
                        }
-                       if (!reply) return;  // the link went: tried again when back
                        // What the stream no longer has is lost: say so, and go on.
-                       if (!feed.held.empty() && feed.held.begin()->first != feed.next) {
+                       if (feed.next <= last) {
                            if (auto* room = world_.find_room(room_key); room != nullptr && room->kind() == RoomKind::chat) {
                                as_chat_room(*room).lines_lost();
                            }
-                           feed.next = feed.held.begin()->first;
+                           spdlog::warn("cluster: lines {} to {} of {} are lost", feed.next, last, room_key);
+                           feed.next = last + 1;
                            drain(room_key, feed);
                        }
                    });

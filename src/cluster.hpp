@@ -78,6 +78,8 @@ public:
         std::string name;
         std::string node;
         std::string room;
+        std::string address{};  // what operators see of them
+        std::string via{};      // "telnet", "mud+tls", …
     };
     [[nodiscard]] const RemoteUser* find_remote(std::string_view name) const;
     // By name key, in no particular order.
@@ -108,16 +110,21 @@ private:
     void publish_here(const Session& session, std::function<void(bool)> done);
 
     void ask_baseline(const std::string& room_key);
+    // Where a room line came from: its channel (in Redis's order, so a
+    // sequence number skipped there is a real gap), the reply to this
+    // node's own say, or the stream (a gap being filled).
+    enum class Source { channel, reply, stream };
     void deliver(const std::string& room_key, std::uint64_t seq, const std::string& epoch, ClusterMessage line,
-                 bool from_stream);
+                 Source source);
     void drain(const std::string& room_key, Feed& feed);
-    void fill_gap(const std::string& room_key);
+    void follow(const std::string& room_key);
+    void fill_gap(const std::string& room_key, std::uint64_t first, std::uint64_t last);
     void hear(const std::string& room_key, const ClusterMessage& line);
 
     [[nodiscard]] std::string key(std::string_view part) const;
     [[nodiscard]] std::string room_channel(std::string_view room_key) const;
     [[nodiscard]] std::string node_channel(std::string_view node) const;
-    [[nodiscard]] std::string owner_record(const Session& session) const;
+    [[nodiscard]] std::string owner_record(const Session& session, std::string_view room, std::string_view name) const;
     void eval(std::string_view script, std::vector<std::string> keys, std::vector<std::string> args,
               ClusterLink::Done done);
     void tell_everyone(std::string_view line);

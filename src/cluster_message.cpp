@@ -48,6 +48,7 @@ std::string encode(const ClusterMessage& message) {
     if (!message.text.empty()) json["text"] = message.text;
     if (!message.by.empty()) json["by"] = message.by;
     if (!message.address.empty()) json["addr"] = message.address;
+    if (!message.via.empty()) json["via"] = message.via;
     if (message.is_address) json["is_addr"] = true;
     if (message.expires) json["expires"] = *message.expires;
     if (message.at_ms != 0) json["at"] = message.at_ms;
@@ -71,7 +72,8 @@ Result<ClusterMessage> decode_cluster_message(std::string_view text) {
     }
     if (!known) return fail("cluster message: unknown kind '" + kind + "'");
     if (!read(json, "node", message.node) || !read(json, "name", message.name) || !read(json, "room", message.room) ||
-        !read(json, "text", message.text) || !read(json, "by", message.by) || !read(json, "addr", message.address)) {
+        !read(json, "text", message.text) || !read(json, "by", message.by) || !read(json, "addr", message.address) ||
+        !read(json, "via", message.via)) {
         return fail("cluster message: a text field is not a string");
     }
     if (message.node.empty()) return fail("cluster message: no node");

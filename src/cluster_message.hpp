@@ -36,6 +36,7 @@ struct ClusterMessage {
     std::string text{};
     std::string by{};
     std::string address{};
+    std::string via{};  // how the user is connected (operators see it)
     bool is_address = false;
     std::optional<std::int64_t> expires{};  // Unix seconds
     std::int64_t at_ms = 0;  // when it was said (Unix milliseconds)

@@ -20,6 +20,7 @@ TEST_CASE("ClusterMessage: every kind and field survives encode and decode") {
                                   .text = "h\xc3\xa9llo \"quoted\" \\ back",
                                   .by = "root",
                                   .address = "127.0.0.1",
+                                  .via = "mud+tls",
                                   .is_address = kind == Kind::ban,
                                   .expires = kind == Kind::ban ? std::optional<std::int64_t>{1'900'000'000} : std::nullopt,
                                   .at_ms = 1'700'000'000'123};
@@ -32,6 +33,7 @@ TEST_CASE("ClusterMessage: every kind and field survives encode and decode") {
         CHECK(got->text == sent.text);
         CHECK(got->by == "root");
         CHECK(got->address == "127.0.0.1");
+        CHECK(got->via == "mud+tls");
         CHECK(got->is_address == sent.is_address);
         CHECK(got->expires == sent.expires);
         CHECK(got->at_ms == 1'700'000'000'123);
