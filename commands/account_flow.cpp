@@ -8,6 +8,7 @@
 
 #include "rooms/room.hpp"
 #include "src/accounts.hpp"
+#include "src/cluster.hpp"
 #include "src/names.hpp"
 #include "src/password.hpp"
 #include "src/password_policy.hpp"
@@ -34,7 +35,9 @@ bool refuses_plain_password(Session& session) {
     return true;
 }
 
-void sign_in(World& world, Session& session, const std::string& name, SignIn how) {
+namespace {
+
+void enter_chat(World& world, Session& session, const std::string& name, SignIn how) {
     if (auto* other = world.find_user(name); other != nullptr && other != &session && how != SignIn::guest) {
         // A link-dead session must never lock its owner out.
         other->send("*** Your session has been taken over by a new login from " + session.address() + ".");
@@ -53,6 +56,54 @@ void sign_in(World& world, Session& session, const std::string& name, SignIn how
         session.deliver(Event{.kind = EventKind::channels, .rooms = rooms});
     }
     session.enter(world.main_room());
+}
+
+}  // namespace
+
+void sign_in(World& world, Session& session, const std::string& name, SignIn how,
+             std::function<void(Session&)> then) {
+    auto* cluster = world.cluster();
+    if (cluster == nullptr) {
+        enter_chat(world, session, name, how);
+        if (then) then(session);
+        session.release_input();
+        return;
+    }
+    if (!cluster->up()) {
+        session.send(network_reconnecting);
+        session.release_input();
+        return;
+    }
+    session.hold_input();
+    cluster->claim(session, name, how != SignIn::guest,
+                   [&world, id = session.id(), name, how, then = std::move(then)](Cluster::Claim claim) {
+                       auto* later = world.find_session(id);
+                       if (later == nullptr || later->closing()) {
+                           // Gone while Redis answered: the name is not kept for nobody.
+                           if (claim == Cluster::Claim::ok && world.find_user(name) == nullptr) {
+                               world.cluster()->release(name);
+                           }
+                           return;
+                       }
+                       // Another login here took the name while Redis answered.
+                       if (claim == Cluster::Claim::ok && how == SignIn::guest && world.find_user(name) != nullptr) {
+                           claim = Cluster::Claim::taken;
+                       }
+                       switch (claim) {
+                       case Cluster::Claim::ok:
+                           enter_chat(world, *later, name, how);
+                           if (then) then(*later);
+                           break;
+                       case Cluster::Claim::taken:
+                           later->send("The name \"" + name + "\" is taken.");
+                           later->send("Please try again.");
+                           break;
+                       case Cluster::Claim::down:
+                           later->send(network_reconnecting);
+                           break;
+                       }
+                       later->release_input();
+                   });
 }
 
 void apply_saved_settings(Session& session, const std::vector<std::pair<std::string, std::string>>& settings) {

@@ -23,10 +23,17 @@ namespace natter::commands {
 // password but not yet approved (a guest who keeps the name).
 enum class SignIn { guest, account, request };
 
-// Logs `session` in as `name` and puts it in the main room. Unless a guest,
-// a session already using the name is told and closed first (its owner just
-// proved the name is theirs).
-void sign_in(World& world, Session& session, const std::string& name, SignIn how);
+// Logs `session` in as `name` and puts it in the main room, then runs
+// `then` (lines that follow the arrival). Unless a guest, a session already
+// using the name is told and closed first (its owner just proved the name is
+// theirs). In a cluster the name is claimed in Redis first: input is held
+// meanwhile, and a name taken elsewhere (or a link that is down) is told
+// instead. Input is released at the end either way.
+void sign_in(World& world, Session& session, const std::string& name, SignIn how,
+             std::function<void(Session&)> then = {});
+
+// The line a login gets while the cluster's link is down.
+inline constexpr std::string_view network_reconnecting = "The network is reconnecting; please try again in a moment.";
 
 // Puts what a registered user kept from earlier logins (the `client`
 // settings, description, profile and ignore list) into the session; before

@@ -1,6 +1,7 @@
 // "announce <text>" (operators): one line to everyone logged in, in any room.
 #include <spdlog/spdlog.h>
 
+#include "src/cluster.hpp"
 #include "src/command_registry.hpp"
 #include "src/session.hpp"
 #include "src/world.hpp"
@@ -15,6 +16,7 @@ void do_announce(CommandContext& ctx, std::string_view text) {
     }
     spdlog::info("announce {}: {}", ctx.session.name(), text);
     ctx.world.broadcast_to_users(Event{.kind = EventKind::announce, .actor = ctx.session.name(), .text = text});
+    if (auto* cluster = ctx.world.cluster()) cluster->announce(ctx.session, text);
 }
 
 const Registration announce{{.name = "announce",

@@ -8,6 +8,7 @@
 #include <fmt/format.h>
 #include <spdlog/spdlog.h>
 
+#include "src/cluster.hpp"
 #include "src/accounts.hpp"
 #include "src/ban_list.hpp"
 #include "src/command_registry.hpp"
@@ -74,6 +75,8 @@ void do_ban(CommandContext& ctx, std::string_view args) {
     const std::string how_long = minutes > 0 ? fmt::format("for {} minutes", minutes) : std::string{"for good"};
     spdlog::info("ban {} {} by {} ({})", what, how_long, ban.by, ban.reason);
     auto& world = ctx.world;
+    // The other nodes apply it at once, and disconnect whoever it hits there.
+    if (auto* cluster = world.cluster()) cluster->banned(ban);
     world.accounts().ban(std::move(ban), [&world, id = ctx.session.id(), what, how_long](Result<void> stored) {
         if (!stored) spdlog::error("ban {}: account database: {}", what, stored.error().message);
         auto* op = world.find_session(id);

@@ -5,6 +5,7 @@
 #include <fmt/format.h>
 
 #include "commands/account_flow.hpp"
+#include "src/cluster.hpp"
 #include "src/accounts.hpp"
 #include "src/command_registry.hpp"
 #include "src/names.hpp"
@@ -41,12 +42,14 @@ void do_ignore(CommandContext& ctx, std::string_view name) {
         return;
     }
     const auto* user = ctx.world.find_user(name);
+    const auto* cluster = ctx.world.cluster();
+    const auto* remote = user == nullptr && cluster != nullptr ? cluster->find_remote(name) : nullptr;
     const bool registered = is_valid_name(name) && ctx.world.accounts().is_registered(name);
-    if (user == nullptr && !registered) {
+    if (user == nullptr && remote == nullptr && !registered) {
         ctx.session.send("No one called \"" + std::string{name} + "\" is logged in or registered.");
         return;
     }
-    const std::string shown = user != nullptr ? user->name() : std::string{name};
+    const std::string shown = user != nullptr ? user->name() : remote != nullptr ? remote->name : std::string{name};
     if (ctx.session.ignores_name(shown)) {
         ctx.session.send("You are already ignoring " + shown + ".");
         return;

@@ -1,6 +1,7 @@
 // "kick <name> [reason]" (operators): disconnect a user, telling them why.
 #include <spdlog/spdlog.h>
 
+#include "src/cluster.hpp"
 #include "src/command_registry.hpp"
 #include "src/session.hpp"
 #include "src/text.hpp"
@@ -18,6 +19,17 @@ void do_kick(CommandContext& ctx, std::string_view args) {
         return;
     }
     auto* target = ctx.world.find_user(name);
+    if (auto* cluster = ctx.world.cluster(); target == nullptr && cluster != nullptr) {
+        if (const auto* remote = cluster->find_remote(name); remote != nullptr) {
+            const std::string kicked = remote->name;
+            const std::string node = remote->node;
+            if (cluster->kick(ctx.session, *remote, reason)) {
+                spdlog::info("kick {} on node {} by {} ({})", kicked, node, ctx.session.name(), reason);
+                ctx.session.send("Kicked " + kicked + ".");
+                return;
+            }
+        }
+    }
     if (target == nullptr) {
         ctx.session.send("No one called \"" + std::string{name} + "\" is logged in.");
         return;

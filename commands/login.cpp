@@ -11,6 +11,7 @@
 #include "rooms/room.hpp"
 #include "src/accounts.hpp"
 #include "src/background.hpp"
+#include "src/cluster.hpp"
 #include "src/command_registry.hpp"
 #include "src/gmcp_handlers.hpp"
 #include "src/render/gmcp_messages.hpp"
@@ -36,6 +37,14 @@ bool refused(World& world, Session& session, std::string_view name) {
         return true;
     }
     return false;
+}
+
+// Whether a guest may not have `name`: someone here has it, or someone on
+// another node of the cluster (Redis has the last word when it is claimed).
+bool taken(const World& world, std::string_view name) {
+    if (world.find_user(name) != nullptr) return true;
+    const auto* cluster = world.cluster();
+    return cluster != nullptr && cluster->find_remote(name) != nullptr;
 }
 
 // How a login was asked for, and so how its outcome is told.
@@ -76,9 +85,11 @@ void finish_login(World& world, std::uint64_t id, const std::string& typed, Aske
         } else {
             // The password holds the name for its requester, who stays a guest.
             gmcp_result(*session, asked, true, "Welcome, " + checked->name + " (as a guest until approved).");
-            sign_in(world, *session, checked->name, SignIn::request);
-            session->send("Your account request is still waiting for an operator's approval; until then you are "
-                          "a guest.");
+            sign_in(world, *session, checked->name, SignIn::request, [](Session& in) {
+                in.send("Your account request is still waiting for an operator's approval; until then you are "
+                        "a guest.");
+            });
+            return;
         }
         session->release_input();
         return;
@@ -87,12 +98,12 @@ void finish_login(World& world, std::uint64_t id, const std::string& typed, Aske
         guard.record_success(typed, session->address());
         gmcp_result(*session, asked, true, "Welcome, " + checked->name + ".");
         apply_saved_settings(*session, checked->settings);
-        sign_in(world, *session, checked->name, SignIn::account);
-        if (const auto unread = checked->unread_mail; unread > 0) {
-            session->send(unread == 1 ? std::string{"You have 1 new message; type \"mail\" to read it."}
-                                      : fmt::format("You have {} new messages; type \"mail\" to read them.", unread));
-        }
-        session->release_input();
+        sign_in(world, *session, checked->name, SignIn::account, [unread = checked->unread_mail](Session& in) {
+            if (unread > 0) {
+                in.send(unread == 1 ? std::string{"You have 1 new message; type \"mail\" to read it."}
+                                    : fmt::format("You have {} new messages; type \"mail\" to read them.", unread));
+            }
+        });
         return;
     }
     spdlog::info("login failed {} {}: wrong password", session->address(), typed);
@@ -160,7 +171,7 @@ void do_login(CommandContext& ctx, std::string_view name) {
         ctx.session.send("Use \"register " + std::string{name} + "\" to create an account.");
         return;
     }
-    if (ctx.world.find_user(name) != nullptr) {
+    if (taken(ctx.world, name)) {
         // Classic: these two lines, the name as typed.
         ctx.session.send("The name \"" + std::string{name} + "\" is taken.");
         ctx.session.send("Please try again.");
@@ -209,7 +220,7 @@ void on_gmcp_credentials(Session& session, std::string_view body) {
     }
     wipe(password);
     if (world.config().accounts.require) return fail("That name is not registered, and guests may not log in.");
-    if (world.find_user(name) != nullptr) return fail("That name is taken.");
+    if (taken(world, name)) return fail("That name is taken.");
     gmcp_result(session, Asked::gmcp, true, "Welcome, " + name + ".");
     sign_in(world, session, name, SignIn::guest);
 }

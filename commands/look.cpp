@@ -2,6 +2,9 @@
 // of arrival, with their descriptions and whether they are away.
 #include "commands/user_lines.hpp"
 #include "rooms/chat_room.hpp"
+#include "src/names.hpp"
+#include "src/cluster.hpp"
+#include "src/world.hpp"
 #include "src/command_registry.hpp"
 #include "src/session.hpp"
 
@@ -17,6 +20,12 @@ void do_look(CommandContext& ctx, std::string_view) {
     ctx.session.send("The following are in this room:");
     for (const auto* member : ctx.room.members()) {
         ctx.session.send(name_and_description(*member) + bracketed({away_words(*member)}));
+    }
+    if (const auto* cluster = ctx.world.cluster()) {
+        const auto here = name_key(ctx.room.name());
+        for (const auto& [key, user] : cluster->remote_users()) {
+            if (name_key(user.room) == here && ctx.world.find_user(user.name) == nullptr) ctx.session.send(user.name);
+        }
     }
 }
 

@@ -4,6 +4,7 @@
 // tells the operator if it will not start.
 #include <spdlog/spdlog.h>
 
+#include "src/cluster.hpp"
 #include "src/command_registry.hpp"
 #include "src/session.hpp"
 #include "src/text.hpp"
@@ -19,6 +20,21 @@ void do_reboot(CommandContext& ctx, std::string_view args) {
         ctx.session.send("A restart is already under way.");
         return;
     }
+    // "all": every node of the cluster, each checking its own binary.
+    args = trim(args);
+    const bool everywhere = args == "all" || args.starts_with("all ");
+    if (everywhere) {
+        args = trim(args.substr(3));
+        auto* cluster = ctx.world.cluster();
+        if (cluster == nullptr) {
+            ctx.session.send("This server is not part of a cluster; use \"reboot [reason]\".");
+            return;
+        }
+        if (!cluster->reboot_all(ctx.session, cut_characters(args, max_reason))) {
+            ctx.session.send("The network link is down: only this server can be restarted now.");
+            return;
+        }
+    }
     std::string reason{cut_characters(trim(args), max_reason)};
     spdlog::info("restart requested by {}{}{}", ctx.session.name(), reason.empty() ? "" : ": ", reason);
     ctx.session.send("Checking the new binary before restarting…");
@@ -28,8 +44,9 @@ void do_reboot(CommandContext& ctx, std::string_view args) {
 const Registration reboot{{.name = "reboot",
                            .rooms = RoomKind::chat,
                            .handler = do_reboot,
-                           .usage = "reboot [reason]",
-                           .help = "(operators) restart the server in place, keeping everyone connected",
+                           .usage = "reboot [all] [reason]",
+                           .help = "(operators) restart the server (all: every node of the cluster) in place, keeping "
+                                   "everyone connected",
                            .exact_only = true,
                            .operators_only = true}};
 

@@ -46,7 +46,8 @@ void finish_register(World& world, std::uint64_t id, const std::string& name, bo
     } else {
         session->send("The name \"" + name + "\" is now registered. Log in with it and your password from now on.");
         if (session->room() == &world.login_room()) {
-            sign_in(world, *session, name, SignIn::account);
+            sign_in(world, *session, name, SignIn::account);  // releases input, now or once claimed
+            return;
         } else {
             session->set_authenticated(true);
         }

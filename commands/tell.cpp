@@ -4,6 +4,7 @@
 #include <spdlog/spdlog.h>
 
 #include "commands/user_lines.hpp"
+#include "src/cluster.hpp"
 #include "src/command_registry.hpp"
 #include "src/names.hpp"
 #include "src/session.hpp"
@@ -18,6 +19,14 @@ void send_tell(CommandContext& ctx, std::string_view name, std::string_view text
         return;
     }
     auto* receiver = ctx.world.find_user(name);
+    if (auto* cluster = ctx.world.cluster(); receiver == nullptr && cluster != nullptr) {
+        if (const auto* remote = cluster->find_remote(name); remote != nullptr && cluster->tell(ctx.session, *remote, text)) {
+            spdlog::info("tell {} -> {} on node {}", ctx.session.name(), remote->name, remote->node);
+            ctx.session.deliver(
+                Event{.kind = EventKind::tell_sent, .actor = ctx.session.name(), .target = remote->name, .text = text});
+            return;
+        }
+    }
     if (receiver == nullptr) {
         ctx.session.send("No one called \"" + std::string{name} + "\" is logged in.");
         return;

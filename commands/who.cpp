@@ -2,11 +2,13 @@
 // prefix), in order of login, each with their description, the room they
 // are in, how long they have been idle and whether they are away; and the
 // same for GMCP clients that ask with Comm.Channel.Players.
+#include <algorithm>
 #include <span>
 #include <vector>
 
 #include "commands/user_lines.hpp"
 #include "rooms/room.hpp"
+#include "src/cluster.hpp"
 #include "src/accounts.hpp"
 #include "src/command_registry.hpp"
 #include "src/config.hpp"
@@ -36,7 +38,15 @@ void do_who(CommandContext& ctx, std::string_view prefix) {
     for (const auto* user : ctx.world.users()) {
         if (name_key(user->name()).starts_with(key)) shown.push_back(user);
     }
-    if (shown.empty()) {
+    std::vector<const Cluster::RemoteUser*> elsewhere;
+    if (const auto* cluster = ctx.world.cluster()) {
+        for (const auto& [user_key, user] : cluster->remote_users()) {
+            if (user_key.starts_with(key) && ctx.world.find_user(user.name) == nullptr) elsewhere.push_back(&user);
+        }
+        std::sort(elsewhere.begin(), elsewhere.end(),
+                  [](const auto* a, const auto* b) { return name_key(a->name) < name_key(b->name); });
+    }
+    if (shown.empty() && elsewhere.empty()) {
         ctx.session.send("No one logged in has a name starting with \"" + std::string{prefix} + "\".");
         return;
     }
@@ -56,6 +66,10 @@ void do_who(CommandContext& ctx, std::string_view prefix) {
                     (user->encrypted() ? "+tls" : "");
         }
         ctx.session.send(line);
+    }
+    // People on other nodes: what this node knows of them.
+    for (const auto* user : elsewhere) {
+        ctx.session.send(user->name + bracketed({user->room}) + (operator_view ? " on node " + user->node : std::string{}));
     }
 }
 

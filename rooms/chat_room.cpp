@@ -6,6 +6,7 @@
 
 #include <fmt/format.h>
 
+#include "src/cluster.hpp"
 #include "src/session.hpp"
 #include "src/time_text.hpp"
 #include "src/world.hpp"
@@ -36,6 +37,7 @@ void ChatRoom::add(Session& session) {
                         .detail = address ? std::string_view{session.address()} : std::string_view{}});
     }
     Room::add(session);
+    if (auto* cluster = world_.cluster()) cluster->entered(session, *this);
     // A client that shows structure learns where it is and who is here.
     if (session.variant().structured()) {
         std::vector<std::string_view> people;
@@ -57,14 +59,39 @@ void ChatRoom::remove(Session& session) {
     if (announces(members().size() + 1)) {
         broadcast(Event{.kind = EventKind::left, .actor = session.name(), .room = name()});
     }
+    if (auto* cluster = world_.cluster()) cluster->left(session, *this);
     if (members().empty()) world_.room_emptied();
 }
 
 void ChatRoom::speak(const Session& speaker, EventKind kind, std::string_view text) {
+    // In a cluster the line is shown when Redis has put it in order, so
+    // that every node shows the same order.
+    if (auto* cluster = world_.cluster(); cluster != nullptr && cluster->speak(speaker, *this, kind, text)) return;
     const auto now = world_.wall_now();
     broadcast(Event{.kind = kind, .actor = speaker.name(), .room = name(), .text = text, .at = now}, &speaker);
     history_.set_capacity(world_.config().rooms.history_lines);
     history_.add({.when = now, .kind = kind, .speaker = speaker.name(), .text = std::string{text}});
+}
+
+void ChatRoom::hear(EventKind kind, std::string_view speaker, std::string_view text,
+                    History::WallClock::time_point when) {
+    broadcast_from(Event{.kind = kind, .actor = speaker, .room = name(), .text = text, .at = when}, speaker);
+    history_.set_capacity(world_.config().rooms.history_lines);
+    history_.add({.when = when, .kind = kind, .speaker = std::string{speaker}, .text = std::string{text}});
+}
+
+void ChatRoom::remote_entered(std::string_view name) {
+    if (members().empty() || !announces(members().size() + 1)) return;
+    broadcast(Event{.kind = EventKind::entered, .actor = name, .room = this->name()});
+}
+
+void ChatRoom::remote_left(std::string_view name) {
+    if (members().empty() || !announces(members().size() + 1)) return;
+    broadcast(Event{.kind = EventKind::left, .actor = name, .room = this->name()});
+}
+
+void ChatRoom::lines_lost() {
+    for (auto* member : members()) member->send("*** Some lines of this room were lost while the network link was down.");
 }
 
 const History& ChatRoom::history() {

@@ -20,6 +20,14 @@ public:
     // A say or emote by `speaker`: broadcast (skipping those who ignore the
     // speaker) and kept in the history. The caller logs it.
     void speak(const Session& speaker, EventKind kind, std::string_view text);
+    // A say or emote in the cluster's order (this node's own lines too),
+    // from `speaker` who may be on any node: broadcast and kept.
+    void hear(EventKind kind, std::string_view speaker, std::string_view text, History::WallClock::time_point when);
+    // Someone on another node came into, or left, this room.
+    void remote_entered(std::string_view name);
+    void remote_left(std::string_view name);
+    // Lines of this room the link lost for good: members are told once.
+    void lines_lost();
 
     // The recent messages, resized to the configured `history_lines` first.
     [[nodiscard]] const History& history();

@@ -90,6 +90,17 @@ void Room::remove(Session& session) {
 }
 
 void Room::broadcast(const Event& event, const Session* speaker, const Session* skip) {
+    broadcast_unless(event, [speaker, skip](const Session& member) {
+        return &member == skip || (speaker != nullptr && member.ignores(*speaker));
+    });
+}
+
+void Room::broadcast_from(const Event& event, std::string_view speaker_name) {
+    broadcast_unless(event, [speaker_name](const Session& member) { return member.ignores_name(speaker_name); });
+}
+
+template <class Skip>
+void Room::broadcast_unless(const Event& event, Skip skip) {
     RenderCache cache{event};
     // Members of one variant usually come in runs (all of them, in a room
     // of plain clients): the bytes are looked up again only when it changes.
@@ -98,7 +109,7 @@ void Room::broadcast(const Event& event, const Session* speaker, const Session* 
     bool looked_up = false;
     std::uint64_t delivered = 0;
     for (auto* member : members_) {
-        if (member == skip || (speaker != nullptr && member->ignores(*speaker))) continue;
+        if (skip(*member)) continue;
         if (!looked_up || member->variant_key() != key) {
             key = member->variant_key();
             bytes = cache.bytes_for(member->variant(), key);

@@ -44,6 +44,8 @@ public:
     // them; members who ignore `speaker` (when given) are skipped, and so
     // is `skip` (when given).
     void broadcast(const Event& event, const Session* speaker = nullptr, const Session* skip = nullptr);
+    // The same for a speaker known by name only (one on another node).
+    void broadcast_from(const Event& event, std::string_view speaker_name);
 
 protected:
     virtual void on_unknown(Session& session, std::string_view verb) = 0;
@@ -54,6 +56,9 @@ protected:
     World& world_;
 
 private:
+    // Sends `event` to every member `skip(member)` does not rule out.
+    template <class Skip>
+    void broadcast_unless(const Event& event, Skip skip);
     struct Verb {
         std::string key;  // lower case name or alias
         const CommandSpec* spec;

@@ -1,5 +1,7 @@
 #include "src/accounts.hpp"
 
+#include "src/cluster.hpp"
+
 #include <algorithm>
 #include <cassert>
 #include <ctime>
@@ -433,8 +435,10 @@ bool Accounts::create(std::uint64_t session, NewAccount account, std::string& pa
         .done =
             [this, name = account.name, request = account.request, outcome, take_back, done = std::move(done)] {
                 if (*outcome && **outcome) {
-                    registered_.insert(name_key(name));
-                    if (request) requests_.insert(name_key(name));
+                    note_account(name, request ? AccountChange::requested : AccountChange::registered);
+                    if (auto* cluster = world_.cluster()) {
+                        cluster->account_changed(name, request ? AccountChange::requested : AccountChange::registered);
+                    }
                 } else {
                     take_back();
                 }
@@ -508,7 +512,10 @@ void Accounts::approve(std::string name, std::function<void(Result<bool>)> done)
     auto outcome = empty_outcome<bool>();
     background_of(world_).run([store = store_.get(), name, outcome] { *outcome = store->approve(name); },
                               [this, name, outcome, done = std::move(done)] {
-                                  if (*outcome && **outcome) requests_.erase(name_key(name));
+                                  if (*outcome && **outcome) {
+                                      note_account(name, AccountChange::approved);
+                                      if (auto* cluster = world_.cluster()) cluster->account_changed(name, AccountChange::approved);
+                                  }
                                   done(std::move(*outcome));
                               });
 }
@@ -521,9 +528,32 @@ void Accounts::remove(std::string name, AccountStore::Which which, std::function
     auto outcome = empty_outcome<bool>();
     background_of(world_).run([store = store_.get(), name, which, outcome] { *outcome = store->remove(name, which); },
                               [this, name, outcome, done = std::move(done)] {
-                                  if (*outcome && **outcome) forget_names({name});
+                                  if (*outcome && **outcome) {
+                                      forget_names({name});
+                                      if (auto* cluster = world_.cluster()) cluster->account_changed(name, AccountChange::removed);
+                                  }
                                   done(std::move(*outcome));
                               });
+}
+
+void Accounts::note_account(std::string_view name, AccountChange change) {
+    const auto key = name_key(name);
+    switch (change) {
+    case AccountChange::registered:
+        registered_.insert(key);
+        break;
+    case AccountChange::requested:
+        registered_.insert(key);
+        requests_.insert(key);
+        break;
+    case AccountChange::approved:
+        requests_.erase(key);
+        break;
+    case AccountChange::removed:
+        registered_.erase(key);
+        requests_.erase(key);
+        break;
+    }
 }
 
 void Accounts::forget_names(const std::vector<std::string>& names) {

@@ -29,6 +29,9 @@ namespace natter {
 class World;
 class Session;
 
+// A change to an account that other nodes of a cluster must know of.
+enum class AccountChange { registered, requested, approved, removed };
+
 class Accounts {
 public:
     explicit Accounts(World& world);
@@ -47,6 +50,9 @@ public:
     [[nodiscard]] bool is_registered(std::string_view name) const;
     // A request (with [accounts] approval) not yet approved.
     [[nodiscard]] bool is_request(std::string_view name) const;
+    // What another node of the cluster did to an account, stored there
+    // already: this node's view of which names are registered follows.
+    void note_account(std::string_view name, AccountChange change);
     // A logged-in session that proved its name and is listed in [operators].
     [[nodiscard]] bool is_operator(const Session& session) const;
     // The name is listed in [operators] names.
@@ -58,6 +64,8 @@ public:
     [[nodiscard]] const std::vector<Ban>& bans() const { return bans_.all(); }
     // `done` gets the outcome of storing it; the ban applies already.
     void ban(Ban ban, std::function<void(Result<void>)> done);
+    // A ban another node stored already: applied here too, not stored again.
+    void apply_ban(Ban ban) { bans_.put(std::move(ban)); }
     // `done` gets whether there was such a ban; it is lifted once stored.
     void unban(std::string target, std::function<void(Result<bool>)> done);
     // Why a connection from `address` is refused (a ban, too many failed

@@ -309,6 +309,39 @@ const std::vector<Key>& keys() {
         {"mssp", "contact", mssp_text(&Config::Mssp::contact)},
         {"mssp", "website", mssp_text(&Config::Mssp::website)},
         {"mssp", "language", mssp_text(&Config::Mssp::language)},
+        {"cluster", "redis",
+         [](const toml::node& n, Config& c) -> std::optional<std::string> {
+             std::string s;
+             if (auto why = read_string(n, s)) return why;
+             if (!s.empty() && !s.starts_with("unix:/") && !s.starts_with("tcp://")) {
+                 return "must be \"unix:/path/to/redis.sock\" or \"tcp://host:port\" (empty: one node)";
+             }
+             c.cluster.redis = std::move(s);
+             return std::nullopt;
+         }},
+        {"cluster", "node",
+         [](const toml::node& n, Config& c) -> std::optional<std::string> {
+             std::string s;
+             if (auto why = read_string(n, s)) return why;
+             // It becomes part of Redis keys and channel names.
+             if (s.size() > 64 || s.find_first_of(" \t\r\n:") != std::string::npos) {
+                 return "must be at most 64 characters with no spaces or colons";
+             }
+             c.cluster.node = std::move(s);
+             return std::nullopt;
+         }},
+        {"cluster", "prefix",
+         [](const toml::node& n, Config& c) -> std::optional<std::string> {
+             std::string s;
+             if (auto why = read_string(n, s)) return why;
+             if (s.empty() || s.size() > 64 || s.find_first_of(" \t\r\n") != std::string::npos) {
+                 return "must be 1 to 64 characters with no spaces";
+             }
+             c.cluster.prefix = std::move(s);
+             return std::nullopt;
+         }},
+        {"cluster", "lease_ms", uint_key(&Config::cluster, &Config::Cluster::lease_ms, 500, 600'000)},
+        {"cluster", "heartbeat_ms", uint_key(&Config::cluster, &Config::Cluster::heartbeat_ms, 100, 60'000)},
         {"log", "level",
          [](const toml::node& n, Config& c) -> std::optional<std::string> {
              std::string s;
@@ -405,6 +438,11 @@ Result<Config> parse_config(std::string_view toml_text, std::string_view origin)
             return fail(fmt::format("{}:{}: [[listeners]] tls = true needs [tls] cert and key", origin,
                                     listener.line));
         }
+    }
+    if (config.cluster.heartbeat_ms * 2 > config.cluster.lease_ms) {
+        // One lost heartbeat must not cost a node its users.
+        return fail(fmt::format("{}: [cluster] heartbeat_ms ({}) must be at most half of lease_ms ({})", origin,
+                                config.cluster.heartbeat_ms, config.cluster.lease_ms));
     }
     return config;
 }

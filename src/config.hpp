@@ -146,6 +146,19 @@ struct Config {
         std::string website;
         std::string language = "English";
     } mssp;
+
+    // [cluster]: several natterd processes as one chat over Redis (SPEC §11).
+    // Read at start; a reload keeps the running values.
+    struct Cluster {
+        std::string redis;   // "unix:/path" or "tcp://host:port"; empty: one node
+        std::string node;    // this node's id; empty: host:port
+        std::string prefix = "natter";
+        // A node that has not renewed its lease for this long is taken for
+        // dead: its users leave everywhere and their names are free.
+        std::uint32_t lease_ms = 15000;
+        std::uint32_t heartbeat_ms = 5000;  // how often the lease is renewed
+        [[nodiscard]] bool enabled() const { return !redis.empty(); }
+    } cluster;
 };
 
 // Parses TOML text; `origin` names the source in error messages

@@ -1,3 +1,4 @@
+#include "src/background.hpp"
 #include "src/world.hpp"
 
 #include <algorithm>
@@ -11,6 +12,7 @@
 #include "rooms/login_room.hpp"
 #include "rooms/logout_room.hpp"
 #include "src/accounts.hpp"
+#include "src/cluster.hpp"
 #include "src/command_registry.hpp"
 #include "src/names.hpp"
 #include "src/render/render.hpp"
@@ -23,6 +25,7 @@ World::World(Config config)
       login_room_{std::make_unique<LoginRoom>(*this)},
       logout_room_{std::make_unique<LogoutRoom>(*this)},
       accounts_{std::make_unique<Accounts>(*this)} {
+    if (config_.cluster.enabled()) cluster_ = std::make_unique<Cluster>(*this);
     metrics_.command_lines.assign(command_registry().all().size(), 0);
     ensure_permanent_rooms();
     apply_limits();
@@ -35,6 +38,7 @@ World::~World() {
 }
 
 void World::reconfigure(Config config) {
+    config.cluster = config_.cluster;  // the cluster is joined once, at start
     config_ = std::move(config);
     ensure_permanent_rooms();
     apply_limits();
@@ -151,11 +155,23 @@ void World::add_user(Session& session) {
     session.user_position_ = users_.insert(users_.end(), &session);
 }
 
+void World::schedule_shutdown(std::string_view by, unsigned seconds) {
+    const auto notice =
+        fmt::format("*** {} is shutting the server down in {} second{}.", by, seconds, seconds == 1 ? "" : "s");
+    broadcast_to_sessions(Event{.kind = EventKind::notice, .text = notice});
+    if (seconds == 0 || background_ == nullptr) {
+        request_stop();
+        return;
+    }
+    background_->after(std::chrono::seconds{seconds}, [this] { request_stop(); });
+}
+
 void World::remove_user(Session& session) {
     const auto it = users_by_key_.find(name_key(session.name()));
     if (it == users_by_key_.end() || it->second != &session) return;
     users_by_key_.erase(it);
     users_.erase(session.user_position_);
+    if (cluster_) cluster_->signed_out(session);
     seen_.record(session.name(), wall_now());
     // A registered user's last visit and time online outlive the run.
     if (session.authenticated() && accounts_->is_registered(session.name())) {

@@ -26,6 +26,7 @@ namespace natter {
 
 class Accounts;
 class Background;
+class Cluster;
 struct RestartState;
 class Room;
 class Session;
@@ -89,6 +90,8 @@ public:
     [[nodiscard]] Accounts& accounts() { return *accounts_; }
     [[nodiscard]] const Accounts& accounts() const { return *accounts_; }
     [[nodiscard]] Background* background() const { return background_; }
+    // This node's part in a cluster ([cluster] redis set), or nullptr.
+    [[nodiscard]] Cluster* cluster() const { return cluster_.get(); }
     void set_background(Background* background) { background_ = background; }
     // --- what the world tells crawlers and the benchmarks
     // The wall-clock time the world was made (MSSP UPTIME).
@@ -127,6 +130,8 @@ public:
     // An operator's `shutdown`: the network layer polls this once per loop
     // iteration and then stops as on SIGTERM.
     void request_stop() { stop_requested_ = true; }
+    // An operator (`by`) stops the server in `seconds`: everyone is told now.
+    void schedule_shutdown(std::string_view by, unsigned seconds);
     [[nodiscard]] bool stop_requested() const { return stop_requested_; }
 
     // --- output scheduling
@@ -244,6 +249,7 @@ private:
     unsigned early_flush_shift_ = 16;  // log2 of early_flush_step()
     bool shutting_down_ = false;
     std::unique_ptr<Accounts> accounts_;
+    std::unique_ptr<Cluster> cluster_;
     Background* background_ = nullptr;
     std::unordered_map<std::uint64_t, Session*> sessions_by_id_;
     std::uint64_t last_session_id_ = 0;

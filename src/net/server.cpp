@@ -12,10 +12,12 @@
 #include <fmt/format.h>
 #include <spdlog/spdlog.h>
 
+#include "src/cluster.hpp"
 #include "src/log.hpp"
 #include "src/metrics_scrape.hpp"
 #include "src/net/connection.hpp"
 #include "src/net/process_stats.hpp"
+#include "src/redis_address.hpp"
 #include "src/session.hpp"
 #include "src/version.hpp"
 
@@ -131,11 +133,36 @@ Result<void> Server::start(const RestartState* restored) {
                      listeners_[i]->tls ? "+tls" : "", listeners_[i]->host, listeners_[i]->port);
     }
     if (tls_context_) spdlog::info("tls certificate: {}", tls_context_->description());
+    if (auto joined = start_cluster(host); !joined) return joined;
     spdlog::info("{} listening on {}:{}", config.server.name, host, port_);
     if (restored != nullptr) restore_connections(*restored);
     flush_log();
     notifier_.ready(fmt::format("listening on {}:{}", host, port_));
     return {};
+}
+
+Result<void> Server::start_cluster(const std::string& host) {
+    auto* cluster = world_.cluster();
+    if (cluster == nullptr) return {};
+    const auto& config = world_.config().cluster;
+    auto address = parse_redis_address(config.redis);
+    if (!address) return fail("[cluster] redis: " + address.error().message);
+    const std::string node = config.node.empty() ? fmt::format("{}:{}", host, port_) : config.node;
+    // The watchdog must notice a silent Redis well within a lease.
+    const auto ping = std::chrono::milliseconds{std::min<std::uint32_t>(config.heartbeat_ms, 1000)};
+    redis_link_ = std::make_unique<RedisLink>(&loop_, std::move(*address), ping);
+    cluster->attach(*redis_link_, node);
+    redis_link_->start();
+    uv_timer_init(&loop_, &cluster_timer_);
+    cluster_timer_.data = this;
+    uv_timer_start(&cluster_timer_, &Server::on_cluster_timer, config.heartbeat_ms, config.heartbeat_ms);
+    spdlog::info("cluster: node {} joining through {}", node, config.redis);
+    return {};
+}
+
+void Server::on_cluster_timer(uv_timer_t* timer) noexcept {
+    auto& self = *static_cast<Server*>(timer->data);
+    if (auto* cluster = self.world_.cluster()) cluster->tick();
 }
 
 int Server::run() {
@@ -606,6 +633,12 @@ void Server::close_own_handles() {
     if (restart_timer_.loop != nullptr) close(&restart_timer_);
     background_.close();
     if (tick_timer_.loop != nullptr) close(&tick_timer_);
+    if (cluster_timer_.loop != nullptr) close(&cluster_timer_);
+    if (redis_link_ && !redis_link_closing_) {
+        redis_link_closing_ = true;
+        if (auto* cluster = world_.cluster()) cluster->detach();
+        redis_link_->close();
+    }
 }
 
 void Server::reload() {
@@ -617,6 +650,11 @@ void Server::reload() {
     const auto& old = world_.config();
     if (config->server.host != old.server.host || config->server.port != old.server.port) {
         spdlog::warn("reload: a new host or port takes effect only after a restart");
+    }
+    if (config->cluster.redis != old.cluster.redis || config->cluster.node != old.cluster.node ||
+        config->cluster.prefix != old.cluster.prefix || config->cluster.lease_ms != old.cluster.lease_ms ||
+        config->cluster.heartbeat_ms != old.cluster.heartbeat_ms) {
+        spdlog::warn("reload: [cluster] changes take effect only after a restart");
     }
     // A certificate that fails to load keeps the old one, and the rest of
     // the new configuration still applies.

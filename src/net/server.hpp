@@ -17,6 +17,7 @@
 #include "src/error.hpp"
 #include "src/net/loop_timer.hpp"
 #include "src/net/parallel_sender.hpp"
+#include "src/net/redis_link.hpp"
 #include "src/net/service_notifier.hpp"
 #include "src/net/thread_pool_background.hpp"
 #include "src/restart_state.hpp"
@@ -104,6 +105,9 @@ private:
     static void on_signal(uv_signal_t* signal, int signum) noexcept;
     static void on_drain_timeout(uv_timer_t* timer) noexcept;
     static void on_tick(uv_timer_t* timer) noexcept;
+    static void on_cluster_timer(uv_timer_t* timer) noexcept;
+    // Joins the cluster when [cluster] redis is set: the link, the heartbeat.
+    Result<void> start_cluster(const std::string& host);
     static void on_pacing_timer(uv_timer_t* timer) noexcept;
     static void on_restart_check_exit(uv_process_t* process, std::int64_t status, int signal) noexcept;
     static void on_restart_timer(uv_timer_t* timer) noexcept;
@@ -212,6 +216,9 @@ private:
     uv_signal_t sighup_{};
     uv_timer_t drain_timer_{};
     uv_timer_t tick_timer_{};
+    uv_timer_t cluster_timer_{};  // the cluster's heartbeat
+    std::unique_ptr<RedisLink> redis_link_;
+    bool redis_link_closing_ = false;
     uv_timer_t pacing_timer_{};  // runs while input is paused, so pacing never waits for the tick
     ThreadPoolBackground background_{&loop_};  // hashing and database work; installed in the World
     std::array<char, 64 * 1024> read_buffer_;

@@ -95,6 +95,10 @@ TEST_CASE("Talker life: an idle user is marked away, who shows it, a tell gets i
     CHECK(amy.read_until(is("You have been idle for 1s and are marked away; type anything to come back."),
                          Millis{5000}));
     CHECK(bob.read_until(is("amy is away (idle)."), Millis{5000}));
+    // bob logged in after amy, so on a slow machine his own turn may come a
+    // tick later: his tell below must find him away.
+    CHECK(bob.read_until(is("You have been idle for 1s and are marked away; type anything to come back."),
+                         Millis{5000}));
     REQUIRE(bob.send_line("who"));
     CHECK(bob.read_until(is("amy (lobby, away)")));
     REQUIRE(bob.send_line("tell amy lunch?"));

@@ -389,3 +389,38 @@ TEST_CASE("Config: [tls] keys parse with their bounds, and a TLS listener needs 
 }
 
 }  // namespace natter
+
+namespace natter {
+
+TEST_CASE("Config: [cluster] is off by default and its keys are checked") {
+    const auto defaults = parse_config("", "test.toml");
+    REQUIRE(defaults.has_value());
+    CHECK_FALSE(defaults->cluster.enabled());
+    CHECK(defaults->cluster.prefix == "natter");
+    CHECK(defaults->cluster.lease_ms == 15000);
+    CHECK(defaults->cluster.heartbeat_ms == 5000);
+
+    const auto set = parse_config("[cluster]\nredis = \"unix:/run/redis/redis.sock\"\nnode = \"n1\"\nprefix = \"chat\"\n"
+                                  "lease_ms = 2000\nheartbeat_ms = 500\n",
+                                  "test.toml");
+    REQUIRE(set.has_value());
+    CHECK(set->cluster.enabled());
+    CHECK(set->cluster.redis == "unix:/run/redis/redis.sock");
+    CHECK(set->cluster.node == "n1");
+    CHECK(set->cluster.prefix == "chat");
+    CHECK(set->cluster.lease_ms == 2000);
+    CHECK(set->cluster.heartbeat_ms == 500);
+    CHECK(parse_config("[cluster]\nredis = \"tcp://127.0.0.1:6379\"\n", "t.toml").has_value());
+
+    CHECK(contains(error_of("[cluster]\nredis = \"localhost:6379\"\n"), "test.toml:2: [cluster] redis must be"));
+    CHECK(contains(error_of("[cluster]\nnode = \"a b\"\n"), "[cluster] node"));
+    CHECK(contains(error_of("[cluster]\nnode = \"a:b\"\n"), "[cluster] node"));
+    CHECK(contains(error_of("[cluster]\nprefix = \"\"\n"), "[cluster] prefix"));
+    CHECK(contains(error_of("[cluster]\nlease_ms = 100\n"), "[cluster] lease_ms"));
+    CHECK(contains(error_of("[cluster]\nheartbeat_ms = 50\n"), "[cluster] heartbeat_ms"));
+    CHECK(contains(error_of("[cluster]\nlease_ms = 1000\nheartbeat_ms = 600\n"),
+                   "heartbeat_ms (600) must be at most half of lease_ms (1000)"));
+    CHECK(contains(error_of("[cluster]\nredis_url = \"x\"\n"), "unknown key 'redis_url' in [cluster]"));
+}
+
+}  // namespace natter
