@@ -87,6 +87,7 @@ public:
         } catch (const std::exception& e) {
             throw std::runtime_error(user.who() + ": " + e.what() + log_tails(cluster));
         }
+        user.settle();
         return user;
     }
     // A registered name logged in with its password, in the room.
@@ -104,6 +105,7 @@ public:
             !user.client_.read_until(listed, normal)) {
             throw std::runtime_error(user.who() + ": the password login did not reach the room" + log_tails(cluster));
         }
+        user.settle();
         return user;
     }
 
@@ -223,6 +225,15 @@ public:
 private:
     User(ClusterFixture& cluster, int node, std::string name, TcpClient client)
         : cluster_(&cluster), node_(node), name_(std::move(name)), client_(std::move(client)) {}
+
+    // Reads the rest of the login's look reply: it lists this user's name
+    // where the node puts it, not necessarily last.
+    void settle() {
+        send("me");
+        if (!client_.read_until([](std::string_view l) { return l == sentinel_reply; }, normal)) {
+            throw std::runtime_error(who() + ": no reply to a sentinel after the login" + log_tails(*cluster_));
+        }
+    }
 
     static bool is_notice(std::string_view line) {
         return line.ends_with(" has entered the room.") || line.ends_with(" has left the room.") ||
