@@ -531,13 +531,19 @@ TEST_CASE("Cluster: two speakers on two nodes pipelining a thousand lines each a
         for (const std::string speaker : {"sam", "sue"}) {
             int last = 0;
             bool rising = true;
+            std::set<int> missing;
+            for (int n = 1; n <= per_speaker; ++n) missing.insert(n);
             for (const auto& line : heard[i]) {
                 if (!line.starts_with(speaker)) continue;
                 const int n = std::stoi(line.substr(line.rfind(' ') + 1));
                 if (n != last + 1) rising = false;
+                missing.erase(n);
                 last = n;
             }
-            CHECK_MESSAGE(rising, everyone[i]->who() << " heard " << speaker << "'s lines out of order or with gaps");
+            std::string which;
+            for (auto it = missing.begin(); it != missing.end() && which.size() < 80; ++it) which += " " + std::to_string(*it);
+            CHECK_MESSAGE(rising, everyone[i]->who() << " heard " << speaker << "'s lines out of order or with gaps; "
+                                                     << missing.size() << " missing:" << which);
         }
         if (i == 0) continue;
         // The same sequence as sam's own; show where it first differs.
