@@ -15,6 +15,7 @@
 // never came up (no Redis at start) reports nothing until it does. Messages
 // for channels whose SUBSCRIBE is confirmed before the whole set is are held
 // and delivered right after link_up(). No listener call comes after close().
+// hiredis writes with write(2): the process must ignore SIGPIPE (natterd does).
 #pragma once
 
 #include <uv.h>

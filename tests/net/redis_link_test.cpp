@@ -2,10 +2,14 @@
 // replies of every kind, channels between two links, Redis dying, stalling
 // and dropping the subscriber, no Redis at start, pipelined order, close()
 // with commands in flight, and a tcp:// address. Every loop is bounded.
+#include <arpa/inet.h>
 #include <fcntl.h>
+#include <netinet/in.h>
+#include <sys/socket.h>
 #include <unistd.h>
 
 #include <chrono>
+#include <csignal>
 #include <filesystem>
 #include <functional>
 #include <memory>
@@ -41,6 +45,9 @@ constexpr Millis wait_down{2500};
 class Loop {
 public:
     Loop() {
+        // As in natterd: a write to a socket the peer reset fails with
+        // EPIPE instead of ending the process.
+        std::signal(SIGPIPE, SIG_IGN);
         uv_loop_init(&loop_);
         uv_timer_init(&loop_, &tick_);
         uv_timer_start(&tick_, [](uv_timer_t*) {}, 5, 5);
@@ -524,6 +531,47 @@ TEST_CASE("RedisLink: a tcp address works and the sockets are not inherited") {
     CHECK(redis.cli({"PUBLISH", "room:t", "over tcp"}).out == "1\n");
     REQUIRE(link.wait_message("room:t", "over tcp"));
     CHECK(inheritable_fds() == before);
+}
+
+TEST_CASE("RedisLink: a connection reset by the peer is noticed at once and not only by the watchdog") {
+    // No Redis: a listener that accepts both connections, never answers,
+    // then resets them (SO_LINGER 0). The reset arrives as a poll error,
+    // which libuv reports once and then stops polling; the watchdog (10 s
+    // here) must not be what notices it.
+    const int listener = ::socket(AF_INET, SOCK_STREAM | SOCK_CLOEXEC | SOCK_NONBLOCK, 0);
+    REQUIRE(listener >= 0);
+    sockaddr_in address{};
+    address.sin_family = AF_INET;
+    address.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
+    socklen_t length = sizeof address;
+    REQUIRE(::bind(listener, reinterpret_cast<const sockaddr*>(&address), sizeof address) == 0);
+    REQUIRE(::getsockname(listener, reinterpret_cast<sockaddr*>(&address), &length) == 0);
+    REQUIRE(::listen(listener, 8) == 0);
+    const std::string target = "tcp://127.0.0.1:" + std::to_string(ntohs(address.sin_port));
+
+    Loop loop;
+    TestLink link{loop, target, Millis{10000}};
+    link->start();
+    std::vector<int> accepted;
+    const bool both = loop.run_until(
+        [&] {
+            const int fd = ::accept4(listener, nullptr, nullptr, SOCK_CLOEXEC);
+            if (fd >= 0) accepted.push_back(fd);
+            return accepted.size() == 2;
+        },
+        Millis{3000});
+    loop.run_for(Millis{100});  // PING and SUBSCRIBE written; both wait to read
+    for (const int fd : accepted) {
+        const linger reset{1, 0};
+        ::setsockopt(fd, SOL_SOCKET, SO_LINGER, &reset, sizeof reset);
+        ::close(fd);
+    }
+    ::close(listener);
+    REQUIRE(both);
+    CHECK(loop.run_until([&] { return link->last_error().find("lost") != std::string::npos; }, Millis{3000}));
+    MESSAGE(link->last_error());
+    CHECK_FALSE(link->up());
+    CHECK(link.recorder.events.empty());  // never up, so no link_down either
 }
 
 }  // namespace natter::net
