@@ -1,5 +1,7 @@
 #include "src/net/server.hpp"
 
+#include <arpa/inet.h>
+#include <netdb.h>
 #include <netinet/in.h>
 #include <sys/resource.h>
 
@@ -147,6 +149,24 @@ Result<void> Server::start_cluster(const std::string& host) {
     const auto& config = world_.config().cluster;
     auto address = parse_redis_address(config.redis);
     if (!address) return fail("[cluster] redis: " + address.error().message);
+    if (address->kind == RedisAddress::Kind::tcp) {
+        // hiredis 0.14 would look the name up, blocking, on every reconnect:
+        // once here, at start, before the loop serves anyone.
+        addrinfo hints{};
+        hints.ai_socktype = SOCK_STREAM;
+        addrinfo* found = nullptr;
+        if (const int status = ::getaddrinfo(address->host.c_str(), nullptr, &hints, &found); status != 0) {
+            return fail(fmt::format("[cluster] redis: cannot resolve {}: {}", address->host, gai_strerror(status)));
+        }
+        char numeric[INET6_ADDRSTRLEN] = {};
+        if (found->ai_family == AF_INET6) {
+            ::inet_ntop(AF_INET6, &reinterpret_cast<sockaddr_in6*>(found->ai_addr)->sin6_addr, numeric, sizeof numeric);
+        } else {
+            ::inet_ntop(AF_INET, &reinterpret_cast<sockaddr_in*>(found->ai_addr)->sin_addr, numeric, sizeof numeric);
+        }
+        ::freeaddrinfo(found);
+        address->host = numeric;
+    }
     const std::string node = config.node.empty() ? fmt::format("{}:{}", host, port_) : config.node;
     // The watchdog must notice a silent Redis well within a lease.
     const auto ping = std::chrono::milliseconds{std::min<std::uint32_t>(config.heartbeat_ms, 1000)};
