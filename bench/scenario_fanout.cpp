@@ -49,8 +49,9 @@ private:
             throw std::runtime_error{"only " + std::to_string(ready_count()) + " of " +
                                      std::to_string(fanout_.clients) + " clients logged in"};
         }
-        cpu_before_ = process_cpu_seconds(options().server_pid);
-        cpu_ns_before_ = process_cpu_ns(options().server_pid);
+        settle_nodes(fanout_.clients);
+        cpu_before_ = process_cpu_seconds(options().server_pids);
+        cpu_ns_before_ = process_cpu_ns(options().server_pids);
         start_ns_ = now_ns();
         sending_ = true;
         for (std::uint32_t id = 0; id < fanout_.clients; ++id) {
@@ -61,8 +62,8 @@ private:
         acked_ns_ = now_ns();
         drain([&] { return tracker_.unique() + tracker_.duplicates(); },
               [&] { return tracker_.unique() >= expected(); }, "drain");
-        cpu_after_ = process_cpu_seconds(options().server_pid);
-        cpu_ns_after_ = process_cpu_ns(options().server_pid);
+        cpu_after_ = process_cpu_seconds(options().server_pids);
+        cpu_ns_after_ = process_cpu_ns(options().server_pids);
         end_ns_ = std::max(last_delivery_ns_, acked_ns_);
     }
 
@@ -102,6 +103,9 @@ private:
     }
 
     void on_line(std::uint32_t id, const Line& line, std::int64_t now) override {
+        if (take_probe(id, line)) {
+            return;
+        }
         if (line.kind == LineKind::chat) {
             if (line.sender == id) {
                 ++echoes_;
@@ -187,7 +191,7 @@ private:
             const auto cpu_ns = static_cast<double>(*cpu_ns_after_ - *cpu_ns_before_);
             report.set("server_cpu_ns_per_delivery", cpu_ns / static_cast<double>(tracker_.unique()), 1);
         }
-        if (const auto rss = process_rss_kib(options().server_pid)) {
+        if (const auto rss = process_rss_kib(options().server_pids)) {
             report.set("server_rss_kib", *rss);
         }
         std::ostringstream human;
