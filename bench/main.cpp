@@ -52,6 +52,9 @@ int main(int argc, char** argv) {
     app.add_option("--server-pid", server_pids,
                    "server PID, for CPU and RSS figures from /proc; PID1,PID2,... sums them over "
                    "nodes (and reports each node's RSS)");
+    app.add_option("--names", run.name_prefix,
+                   "client names are PREFIX<id> (default: the scenario's letter); a cluster holds each name "
+                   "once, so generators sharing one need different prefixes");
     app.add_option("--label", run.label, "target name written in the report (default: the protocol)");
     app.add_option("--channel", run.room, "IRC channel to use")->capture_default_str();
     app.add_option("--timeout", run.timeout_s, "abort the whole run after this many seconds")

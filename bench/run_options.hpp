@@ -23,6 +23,7 @@ struct RunOptions {
     // than one also reports each node's RSS. Empty: no CPU/RSS figures.
     std::vector<int> server_pids;
     std::string label;             // target name in the report; default: proto
+    std::string name_prefix;       // clients are <prefix><id>; empty: the scenario's own letter
     std::string room = "#bench";   // IRC channel
     double timeout_s = 300;        // whole run; exceeded = status=timeout, exit 2
     double drain_s = 5;            // give up on missing lines after this long without progress

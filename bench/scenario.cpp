@@ -227,7 +227,8 @@ void Scenario::login_all(std::uint32_t first, std::uint32_t count, std::string_v
         while (may_open() && handshaking_ < inflight) {
             const std::uint32_t id = next++;
             opened.push_back(id);
-            std::string name{prefix};
+            // --names: several generators on one cluster need names of their own.
+            std::string name{options_.name_prefix.empty() ? prefix : std::string_view{options_.name_prefix}};
             name += std::to_string(id);
             // Counted before open(): a failing open reports on_lost at once.
             ++handshaking_;
