@@ -4,6 +4,7 @@
 #include "bench/clock.hpp"
 #include "bench/colour_strip.hpp"
 #include "bench/json_text.hpp"
+#include "bench/node_list.hpp"
 #include "bench/ws_frame_writer.hpp"
 
 #include <arpa/inet.h>
@@ -83,7 +84,9 @@ bool ClientPool::open(std::uint32_t id, std::string name, std::int64_t now) {
             return false;
         }
     }
-    if (::connect(fd, reinterpret_cast<const sockaddr*>(&config_.server), sizeof config_.server) != 0 &&
+    const sockaddr_in& server =
+        config_.servers.empty() ? config_.server : config_.servers[node_of_client(id, config_.servers.size())];
+    if (::connect(fd, reinterpret_cast<const sockaddr*>(&server), sizeof server) != 0 &&
         errno != EINPROGRESS) {
         const int err = errno;
         ::close(fd);

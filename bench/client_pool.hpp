@@ -30,6 +30,9 @@ namespace natter::bench {
 
 struct PoolConfig {
     sockaddr_in server{};
+    // Several servers (cluster nodes): client id i connects to
+    // servers[node_of_client(i, size)]; empty: every client to `server`.
+    std::vector<sockaddr_in> servers;
     // First IPv4 source address (host byte order) to bind before connect, and
     // how many connections use each address before the next one (127.0.0.2,
     // 127.0.0.3, ...). 0 lets the kernel choose the source.

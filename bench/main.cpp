@@ -2,6 +2,7 @@
 // target, raises the open-file limit, and checks that the run fits in it
 // before any socket is opened.
 #include "bench/fd_limit.hpp"
+#include "bench/node_list.hpp"
 #include "bench/run_options.hpp"
 #include "bench/scenarios.hpp"
 
@@ -40,8 +41,20 @@ int main(int argc, char** argv) {
         ->check(CLI::IsMember({"natter", "irc", "web"}))
         ->capture_default_str();
     app.add_option("--host", run.host, "server address (127.0.0.0/8 only)")->capture_default_str();
-    app.add_option("--port", run.port, "server port")->required();
-    app.add_option("--server-pid", run.server_pid, "server PID, for CPU and RSS figures from /proc");
+    auto* port_opt = app.add_option("--port", run.port, "server port");
+    std::string ports;
+    auto* ports_opt = app.add_option("--ports", ports,
+                                     "several servers (cluster nodes), P1,P2,...: client i connects to "
+                                     "the (i mod count)-th, in every scenario");
+    port_opt->excludes(ports_opt);
+    ports_opt->excludes(port_opt);
+    std::string server_pids;
+    app.add_option("--server-pid", server_pids,
+                   "server PID, for CPU and RSS figures from /proc; PID1,PID2,... sums them over "
+                   "nodes (and reports each node's RSS)");
+    app.add_option("--names", run.name_prefix,
+                   "client names are PREFIX<id> (default: the scenario's letter); a cluster holds each name "
+                   "once, so generators sharing one need different prefixes");
     app.add_option("--label", run.label, "target name written in the report (default: the protocol)");
     app.add_option("--channel", run.room, "IRC channel to use")->capture_default_str();
     app.add_option("--timeout", run.timeout_s, "abort the whole run after this many seconds")
@@ -135,6 +148,27 @@ int main(int argc, char** argv) {
     add_inflight(reboot_cmd, reboot_inflight, "connections in connect/login at once");
 
     CLI11_PARSE(app, argc, argv);
+    if (port_opt->count() == 0 && ports_opt->count() == 0) {
+        std::cerr << "natter_loadgen: --port or --ports is required\n";
+        return 1;
+    }
+    if (ports_opt->count() != 0) {
+        const auto list = bench::parse_port_list(ports);
+        if (!list) {
+            std::cerr << "natter_loadgen: --ports wants P1,P2,... (ports 1-65535), got '" << ports << "'\n";
+            return 1;
+        }
+        run.ports = *list;
+        run.port = run.ports.front();
+    }
+    if (!server_pids.empty()) {
+        const auto list = bench::parse_pid_list(server_pids);
+        if (!list) {
+            std::cerr << "natter_loadgen: --server-pid wants PID or PID1,PID2,..., got '" << server_pids << "'\n";
+            return 1;
+        }
+        run.server_pids = *list;
+    }
     run.proto = proto == "irc" ? Proto::irc : proto == "web" ? Proto::web : Proto::natter;
     run.mix = bench::parse_client_mix(clients_as).value_or(bench::ClientMix::plain);
     if (run.proto != Proto::natter && run.mix != bench::ClientMix::plain) {

@@ -82,6 +82,38 @@ std::optional<std::uint64_t> process_rss_kib(int pid) {
     return std::nullopt;
 }
 
+namespace {
+
+template <typename T>
+std::optional<T> sum_over(const std::vector<int>& pids, std::optional<T> (*read)(int)) {
+    if (pids.empty()) {
+        return std::nullopt;
+    }
+    T total{};
+    for (const int pid : pids) {
+        const std::optional<T> one = read(pid);
+        if (!one) {
+            return std::nullopt;
+        }
+        total += *one;
+    }
+    return total;
+}
+
+}  // namespace
+
+std::optional<double> process_cpu_seconds(const std::vector<int>& pids) {
+    return sum_over<double>(pids, &process_cpu_seconds);
+}
+
+std::optional<std::uint64_t> process_cpu_ns(const std::vector<int>& pids) {
+    return sum_over<std::uint64_t>(pids, &process_cpu_ns);
+}
+
+std::optional<std::uint64_t> process_rss_kib(const std::vector<int>& pids) {
+    return sum_over<std::uint64_t>(pids, &process_rss_kib);
+}
+
 double self_cpu_seconds() {
     rusage usage{};
     getrusage(RUSAGE_SELF, &usage);

@@ -5,6 +5,7 @@
 
 #include <cstdint>
 #include <optional>
+#include <vector>
 
 namespace natter::bench {
 
@@ -19,6 +20,13 @@ namespace natter::bench {
 
 // VmRSS of the process in KiB; nullopt when it cannot be read.
 [[nodiscard]] std::optional<std::uint64_t> process_rss_kib(int pid);
+
+// The same three summed over several processes (the nodes of a cluster);
+// nullopt when none is given or any one cannot be read, so a figure never
+// silently leaves a node out.
+[[nodiscard]] std::optional<double> process_cpu_seconds(const std::vector<int>& pids);
+[[nodiscard]] std::optional<std::uint64_t> process_cpu_ns(const std::vector<int>& pids);
+[[nodiscard]] std::optional<std::uint64_t> process_rss_kib(const std::vector<int>& pids);
 
 // CPU seconds (user + system) used so far by this load generator, so a
 // report can show whether the generator, not the server, was the bottleneck.

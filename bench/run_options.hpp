@@ -8,6 +8,7 @@
 
 #include <cstdint>
 #include <string>
+#include <vector>
 
 namespace natter::bench {
 
@@ -15,8 +16,14 @@ struct RunOptions {
     Proto proto = Proto::natter;
     std::string host = "127.0.0.1";
     std::uint16_t port = 5005;
-    int server_pid = 0;            // 0: no CPU/RSS figures
+    // Several servers (cluster nodes): client id i connects to
+    // ports[i % size] (node_list.hpp); empty: every client to `port`.
+    std::vector<std::uint16_t> ports;
+    // Server processes whose CPU and RSS are summed into the figures; more
+    // than one also reports each node's RSS. Empty: no CPU/RSS figures.
+    std::vector<int> server_pids;
     std::string label;             // target name in the report; default: proto
+    std::string name_prefix;       // clients are <prefix><id>; empty: the scenario's own letter
     std::string room = "#bench";   // IRC channel
     double timeout_s = 300;        // whole run; exceeded = status=timeout, exit 2
     double drain_s = 5;            // give up on missing lines after this long without progress

@@ -2,6 +2,7 @@
 #include "bench/scenario.hpp"
 
 #include "bench/clock.hpp"
+#include "bench/node_list.hpp"
 #include "bench/proc_stats.hpp"
 
 #include <arpa/inet.h>
@@ -23,6 +24,11 @@ constexpr std::uint32_t losses_printed = 5;
 PoolConfig make_pool_config(const RunOptions& options, bool join_room, std::uint32_t first_source) {
     PoolConfig config;
     config.server = make_address(options.host, options.port);
+    if (options.ports.size() > 1) {
+        for (const std::uint16_t port : options.ports) {
+            config.servers.push_back(make_address(options.host, port));
+        }
+    }
     config.join_room = join_room;
     config.first_source = first_source;
     config.per_source = std::max<std::uint32_t>(options.per_source, 1);
@@ -137,6 +143,22 @@ int Scenario::run() {
                        ns_to_seconds(tls.handshake_ns) * 1000 / static_cast<double>(tls.handshakes), 3);
         }
     }
+    if (options_.ports.size() > 1) {
+        report.set("nodes", static_cast<std::uint64_t>(options_.ports.size()));
+        if (settle_s_ >= 0) {
+            report.set("settle_s", settle_s_, 3);
+            report.set("settle_probes", probes_);
+        }
+    }
+    if (options_.server_pids.size() > 1) {
+        // Each node's own share, beside the sums the scenario reported.
+        std::string per_node;
+        for (const int pid : options_.server_pids) {
+            const auto rss = process_rss_kib(pid);
+            per_node += (per_node.empty() ? "" : ",") + (rss ? std::to_string(*rss) : std::string{"?"});
+        }
+        report.set("node_rss_kib", per_node);
+    }
     report.set("rx_mib", static_cast<double>(pool_.rx_bytes()) / (1 << 20), 1);
     report.set("gen_cpu_s", self_cpu_seconds(), 2);
     report.set("wall_s", ns_to_seconds(now_ns() - started_ns_), 2);
@@ -205,7 +227,8 @@ void Scenario::login_all(std::uint32_t first, std::uint32_t count, std::string_v
         while (may_open() && handshaking_ < inflight) {
             const std::uint32_t id = next++;
             opened.push_back(id);
-            std::string name{prefix};
+            // --names: several generators on one cluster need names of their own.
+            std::string name{options_.name_prefix.empty() ? prefix : std::string_view{options_.name_prefix}};
             name += std::to_string(id);
             // Counted before open(): a failing open reports on_lost at once.
             ++handshaking_;
@@ -214,6 +237,69 @@ void Scenario::login_all(std::uint32_t first, std::uint32_t count, std::string_v
     };
     top_up(now_ns());
     wait_until([&] { return handshaking_ == 0 && !may_open(); }, "login", {}, top_up);
+}
+
+void Scenario::settle_nodes(std::uint32_t clients) {
+    const std::size_t nodes = std::min<std::size_t>(options_.ports.size(), clients);
+    if (nodes < 2) {
+        return;
+    }
+    if (nodes > 64) {
+        throw std::invalid_argument{"at most 64 nodes"};
+    }
+    const std::uint64_t all = nodes == 64 ? ~std::uint64_t{0} : (std::uint64_t{1} << nodes) - 1;
+    heard_nodes_.assign(clients, 0);
+    if (dialect_.is_irc()) {
+        // IRC does not echo a client's own line: the first client on each
+        // node hears its node only through the others.
+        for (std::uint32_t id = 0; id < nodes; ++id) {
+            heard_nodes_[id] = std::uint64_t{1} << node_of_client(id, nodes);
+        }
+    }
+    const std::int64_t start = now_ns();
+    constexpr std::int64_t resend_ns = 500'000'000;
+    std::int64_t next_probe = start;
+    std::uint32_t round = 0;
+    const auto send_probes = [&](std::int64_t now) {
+        if (now < next_probe) {
+            return;
+        }
+        // Client `node` is the first on that node (round robin).
+        for (std::uint32_t node = 0; node < nodes; ++node) {
+            if (pool_.at(node).phase == Phase::ready) {
+                dialect_.append_chat(pool_.outbox(node), probe_sender + node, round, now);
+                pool_.mark_pending(node);
+                ++probes_;
+            }
+        }
+        pool_.flush_pending();
+        ++round;
+        next_probe = now + resend_ns;
+    };
+    send_probes(start);
+    wait_until(
+        [&] {
+            for (std::uint32_t id = 0; id < clients; ++id) {
+                if (pool_.at(id).phase == Phase::ready && heard_nodes_[id] != all) {
+                    return false;
+                }
+            }
+            return true;
+        },
+        "settle", [&] { return next_probe; }, send_probes);
+    settle_s_ = ns_to_seconds(now_ns() - start);
+}
+
+bool Scenario::take_probe(std::uint32_t id, const Line& line) {
+    // Only runs that settled send probes; other runs count every line as before.
+    if (heard_nodes_.empty() || line.kind != LineKind::chat || line.sender < probe_sender) {
+        return false;
+    }
+    const std::uint32_t node = line.sender - probe_sender;
+    if (id < heard_nodes_.size() && node < 64) {
+        heard_nodes_[id] |= std::uint64_t{1} << node;
+    }
+    return true;
 }
 
 void Scenario::wait_until(const std::function<bool()>& done, std::string_view phase,

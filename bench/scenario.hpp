@@ -47,6 +47,18 @@ protected:
     void login_all(std::uint32_t first, std::uint32_t count, std::string_view prefix,
                    std::uint32_t max_failures = 0);
 
+    // Several nodes (--ports): until every ready client among [0, clients)
+    // has heard a probe line from a client on each node, so every node is
+    // subscribed to the room before measured lines are sent (a node joins
+    // the room's channel when its first member arrives, asynchronously).
+    // Probes are bench lines whose sender is probe_sender + node, resent
+    // every 500 ms; on_line must hand every chat line to take_probe first.
+    // One node: does nothing.
+    void settle_nodes(std::uint32_t clients);
+    // True when `line` is a probe (now or late), which then counts nowhere.
+    bool take_probe(std::uint32_t id, const Line& line);
+    static constexpr std::uint32_t probe_sender = 0xF0000000U;
+
     // Polls until `done()` holds. `wake()` returns the next time the
     // subclass wants control (default: 50 ms tick); `tick()` runs after each
     // poll. Throws Timeout when the overall deadline passes first.
@@ -84,6 +96,9 @@ private:
     std::uint32_t lost_ = 0;
     std::uint32_t lost_after_ready_ = 0;
     std::string first_loss_;
+    std::vector<std::uint64_t> heard_nodes_;  // settle: per client, bit per node heard
+    std::uint64_t probes_ = 0;
+    double settle_s_ = -1;                    // < 0: not settled (one node)
 };
 
 // Thrown by Scenario::wait_until when the overall deadline passes.

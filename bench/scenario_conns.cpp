@@ -38,18 +38,18 @@ private:
             throw std::runtime_error{"cannot hold " + std::to_string(conns_.conns) +
                                      " connections: RLIMIT_NOFILE is " + std::to_string(limit)};
         }
-        rss_before_ = process_rss_kib(options().server_pid);
-        cpu_before_ = process_cpu_seconds(options().server_pid);
+        rss_before_ = process_rss_kib(options().server_pids);
+        cpu_before_ = process_cpu_seconds(options().server_pids);
         start_ns_ = now_ns();
         login_all(0, conns_.conns, "c", conns_.max_failures);
         logged_in_ns_ = now_ns();
-        cpu_after_ = process_cpu_seconds(options().server_pid);
+        cpu_after_ = process_cpu_seconds(options().server_pids);
         held_after_login_ = ready_count();
         // Let the server finish any work the last logins caused before
         // sampling its memory.
         const std::int64_t settle_end = now_ns() + 500'000'000;
         wait_until([&] { return now_ns() >= settle_end; }, "settle", [&] { return settle_end; });
-        rss_after_ = process_rss_kib(options().server_pid);
+        rss_after_ = process_rss_kib(options().server_pids);
         const std::int64_t hold_end = now_ns() + seconds_to_ns(conns_.hold_s);
         wait_until([&] { return now_ns() >= hold_end; }, "hold", [&] { return hold_end; });
         held_at_end_ = ready_count();
@@ -64,7 +64,7 @@ private:
             logged_in_ns_ = now_ns();  // timed out: the progress made until now
         }
         if (!cpu_after_) {
-            cpu_after_ = process_cpu_seconds(options().server_pid);
+            cpu_after_ = process_cpu_seconds(options().server_pids);
         }
         const double login_s = logged_in_ns_ > start_ns_ ? ns_to_seconds(logged_in_ns_ - start_ns_) : 0;
         const double per_s = login_s > 0 ? static_cast<double>(completions_.size()) / login_s : 0;

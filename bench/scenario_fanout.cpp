@@ -10,6 +10,7 @@
 #include "bench/clock.hpp"
 #include "bench/delivery_tracker.hpp"
 #include "bench/latency_histogram.hpp"
+#include "bench/node_list.hpp"
 #include "bench/proc_stats.hpp"
 #include "bench/scenario.hpp"
 #include "bench/scenarios.hpp"
@@ -38,6 +39,8 @@ public:
             throw std::invalid_argument{"fanout needs clients >= 2, lines >= 1, window >= 1"};
         }
         chunk_ = std::max<std::uint32_t>(1, (fanout.window + 1) / 2);
+        nodes_ = run.ports.size() > 1 ? run.ports.size() : 0;
+        by_nodes_.assign(nodes_ * nodes_, 0);
     }
 
 private:
@@ -49,8 +52,9 @@ private:
             throw std::runtime_error{"only " + std::to_string(ready_count()) + " of " +
                                      std::to_string(fanout_.clients) + " clients logged in"};
         }
-        cpu_before_ = process_cpu_seconds(options().server_pid);
-        cpu_ns_before_ = process_cpu_ns(options().server_pid);
+        settle_nodes(fanout_.clients);
+        cpu_before_ = process_cpu_seconds(options().server_pids);
+        cpu_ns_before_ = process_cpu_ns(options().server_pids);
         start_ns_ = now_ns();
         sending_ = true;
         for (std::uint32_t id = 0; id < fanout_.clients; ++id) {
@@ -61,8 +65,8 @@ private:
         acked_ns_ = now_ns();
         drain([&] { return tracker_.unique() + tracker_.duplicates(); },
               [&] { return tracker_.unique() >= expected(); }, "drain");
-        cpu_after_ = process_cpu_seconds(options().server_pid);
-        cpu_ns_after_ = process_cpu_ns(options().server_pid);
+        cpu_after_ = process_cpu_seconds(options().server_pids);
+        cpu_ns_after_ = process_cpu_ns(options().server_pids);
         end_ns_ = std::max(last_delivery_ns_, acked_ns_);
     }
 
@@ -102,6 +106,9 @@ private:
     }
 
     void on_line(std::uint32_t id, const Line& line, std::int64_t now) override {
+        if (take_probe(id, line)) {
+            return;
+        }
         if (line.kind == LineKind::chat) {
             if (line.sender == id) {
                 ++echoes_;
@@ -110,7 +117,11 @@ private:
                 }
                 return;
             }
-            tracker_.record(id, line.sender, line.seq);
+            const auto outcome = tracker_.record(id, line.sender, line.seq);
+            if (nodes_ > 1 && (outcome == DeliveryTracker::Outcome::in_order ||
+                               outcome == DeliveryTracker::Outcome::out_of_order)) {
+                ++by_nodes_[node_of_client(line.sender, nodes_) * nodes_ + node_of_client(id, nodes_)];
+            }
             latency_.record(now - line.sent_ns);
             last_delivery_ns_ = now;
         } else if (line.kind == LineKind::synced && dialect().is_irc() && sending_) {
@@ -134,6 +145,27 @@ private:
     [[nodiscard]] bool failed() const override {
         return delivered_lost() > 0 || tracker_.duplicates() > 0 || tracker_.out_of_order() > 0 ||
                tracker_.invalid() > 0;
+    }
+
+    // "<from>><to>:<lost>" for each pair of nodes (1-based) that lost lines,
+    // or "none".
+    [[nodiscard]] std::string lost_by_nodes() const {
+        std::vector<std::uint64_t> want(nodes_ * nodes_, 0);
+        for (std::uint32_t sender = 0; sender < fanout_.clients; ++sender) {
+            for (std::size_t to = 0; to < nodes_; ++to) {
+                const std::size_t from = node_of_client(sender, nodes_);
+                const std::uint64_t receivers = clients_on_node(fanout_.clients, to, nodes_) - (from == to ? 1 : 0);
+                want[from * nodes_ + to] += std::uint64_t{sent_[sender]} * receivers;
+            }
+        }
+        std::string out;
+        for (std::size_t i = 0; i < want.size(); ++i) {
+            if (want[i] > by_nodes_[i]) {
+                out += (out.empty() ? "" : ",") + std::to_string(i / nodes_ + 1) + ">" + std::to_string(i % nodes_ + 1) +
+                       ":" + std::to_string(want[i] - by_nodes_[i]);
+            }
+        }
+        return out.empty() ? "none" : out;
     }
 
     [[nodiscard]] std::uint64_t delivered_lost() const {
@@ -160,6 +192,9 @@ private:
         report.set("dup", tracker_.duplicates());
         report.set("ooo", tracker_.out_of_order());
         report.set("invalid", tracker_.invalid());
+        if (nodes_ > 1) {
+            report.set("lost_by_nodes", lost_by_nodes());
+        }
         report.set("echoes", echoes_);
         report.set("login_s", login_s_, 3);
         report.set("send_s", send_s, 3);
@@ -187,7 +222,7 @@ private:
             const auto cpu_ns = static_cast<double>(*cpu_ns_after_ - *cpu_ns_before_);
             report.set("server_cpu_ns_per_delivery", cpu_ns / static_cast<double>(tracker_.unique()), 1);
         }
-        if (const auto rss = process_rss_kib(options().server_pid)) {
+        if (const auto rss = process_rss_kib(options().server_pids)) {
             report.set("server_rss_kib", *rss);
         }
         std::ostringstream human;
@@ -209,6 +244,10 @@ private:
     std::vector<std::uint32_t> sent_;
     std::vector<std::uint32_t> acked_;
     std::vector<std::uint8_t> done_;
+    // Several nodes: unique deliveries per (sender's node, receiver's node),
+    // so a loss can be placed on the path between two nodes.
+    std::size_t nodes_ = 0;
+    std::vector<std::uint64_t> by_nodes_;
     std::uint32_t chunk_ = 1;
     std::uint32_t senders_done_ = 0;
     std::uint64_t echoes_ = 0;

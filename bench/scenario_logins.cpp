@@ -31,15 +31,15 @@ public:
 
 private:
     void execute() override {
-        rss_before_ = process_rss_kib(options().server_pid);
-        cpu_before_ = process_cpu_seconds(options().server_pid);
+        rss_before_ = process_rss_kib(options().server_pids);
+        cpu_before_ = process_cpu_seconds(options().server_pids);
         start_ns_ = now_ns();
         login_all(0, logins_.logins, "l");
         logged_in_ns_ = now_ns();
         drain([&] { return notices_; }, [&] { return notices_ >= expected(); }, "notices");
         end_ns_ = std::max(logged_in_ns_, last_notice_ns_);
-        cpu_after_ = process_cpu_seconds(options().server_pid);
-        rss_after_ = process_rss_kib(options().server_pid);
+        cpu_after_ = process_cpu_seconds(options().server_pids);
+        rss_after_ = process_rss_kib(options().server_pids);
     }
 
     void on_line(std::uint32_t id, const Line& line, std::int64_t now) override {
@@ -67,8 +67,8 @@ private:
             logged_in_ns_ = end_ns_;
         }
         if (!cpu_after_) {
-            cpu_after_ = process_cpu_seconds(options().server_pid);
-            rss_after_ = process_rss_kib(options().server_pid);
+            cpu_after_ = process_cpu_seconds(options().server_pids);
+            rss_after_ = process_rss_kib(options().server_pids);
         }
         const double total_s = end_ns_ > start_ns_ ? ns_to_seconds(end_ns_ - start_ns_) : 0;
         const double login_s = logged_in_ns_ > start_ns_ ? ns_to_seconds(logged_in_ns_ - start_ns_) : 0;

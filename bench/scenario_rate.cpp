@@ -50,8 +50,9 @@ private:
             throw std::runtime_error{"only " + std::to_string(ready_count()) + " of " +
                                      std::to_string(rate_.clients) + " clients logged in"};
         }
+        settle_nodes(rate_.clients);
         const std::uint64_t total = std::uint64_t{lines_} * rate_.clients;
-        cpu_before_ = process_cpu_seconds(options().server_pid);
+        cpu_before_ = process_cpu_seconds(options().server_pids);
         gen_cpu_before_ = self_cpu_seconds();
         start_ns_ = now_ns();
         const auto slot_time = [&](std::uint64_t slot) {
@@ -80,13 +81,16 @@ private:
         wait_until([&] { return next_slot_ >= total; }, "send",
                    [&] { return slot_time(next_slot_); }, send_due);
         send_end_ns_ = now_ns();
-        cpu_after_ = process_cpu_seconds(options().server_pid);
+        cpu_after_ = process_cpu_seconds(options().server_pids);
         gen_cpu_after_ = self_cpu_seconds();
         drain([&] { return tracker_.unique() + tracker_.duplicates(); },
               [&] { return tracker_.unique() >= expected(); }, "drain");
     }
 
     void on_line(std::uint32_t id, const Line& line, std::int64_t now) override {
+        if (take_probe(id, line)) {
+            return;
+        }
         if (line.kind != LineKind::chat) {
             return;
         }
@@ -154,7 +158,7 @@ private:
         if (window_s > 0) {
             report.set("gen_cpu_pct", 100.0 * (gen_cpu_after_ - gen_cpu_before_) / window_s, 1);
         }
-        if (const auto rss = process_rss_kib(options().server_pid)) {
+        if (const auto rss = process_rss_kib(options().server_pids)) {
             report.set("server_rss_kib", *rss);
         }
         std::ostringstream human;

@@ -94,7 +94,10 @@ public:
 
 private:
     void execute() override {
-        const int pid = options().server_pid;
+        if (options().server_pids.size() > 1) {
+            throw std::invalid_argument{"reboot restarts one natterd: give --server-pid a single PID"};
+        }
+        const int pid = options().server_pids.empty() ? 0 : options().server_pids.front();
         if (pid <= 0) {
             throw std::invalid_argument{"reboot needs --server-pid (natterd's PID, which SIGUSR2 goes to)"};
         }
