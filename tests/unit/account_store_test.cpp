@@ -155,8 +155,9 @@ struct PostgresBackend {
     std::string sql(const char* statement) { return test::shared_postgres().query(database, statement); }
     static Result<std::unique_ptr<AccountStore>> open_unreachable(std::string& named) {
         // A port nothing listens on (it was free a moment ago).
-        named = "port " + std::to_string(test::free_port());
-        return PostgresAccountStore::open("host=127.0.0.1 " + named + " dbname=nowhere user=natter");
+        const auto port = std::to_string(test::free_port());
+        named = "port " + port;  // as libpq's message says it
+        return PostgresAccountStore::open("host=127.0.0.1 port=" + port + " dbname=nowhere user=natter");
     }
 };
 
@@ -168,10 +169,14 @@ std::unique_ptr<AccountStore> open_store(Backend& backend) {
 }
 
 }  // namespace
+}  // namespace natter
 
-TYPE_TO_STRING_AS("SQLite", SqliteBackend);
-TYPE_TO_STRING_AS("PostgreSQL", PostgresBackend);
+// The back end's name in each case's name: "...<SQLite>", "...<PostgreSQL>".
+TYPE_TO_STRING_AS("SQLite", natter::SqliteBackend);
+TYPE_TO_STRING_AS("PostgreSQL", natter::PostgresBackend);
 #define BACKENDS SqliteBackend, PostgresBackend
+
+namespace natter {
 
 TEST_CASE_TEMPLATE("AccountStore: a new database gets the schema version (a file also WAL mode and its directory)",
                    Backend, BACKENDS) {
