@@ -1,26 +1,25 @@
 // The durable record of accounts (name → argon2id hash, when registered,
 // when last used, whether an operator approved it, how long it was online),
 // what belongs to them (settings, mail), bans and the permanent rooms'
-// topics, in one SQLite file, with the schema upgraded step by step from any
-// earlier version. Knows nothing of sessions, rooms or the event loop. Every
-// method is safe to call from any thread (one connection behind a mutex), and
-// every method may wait for the disk: call them from Background work, except
+// topics. An interface with two back ends: an SQLite file
+// (SqliteAccountStore, the default) and a PostgreSQL database
+// (PostgresAccountStore, [accounts] postgres) that several natterd on
+// several machines can share. Knows nothing of sessions, rooms or the event
+// loop. Every method is safe to call from any thread, and every method may
+// wait for the disk or the network: call them from Background work, except
 // at start-up before the loop runs.
 #pragma once
 
 #include <cstdint>
 #include <memory>
-#include <mutex>
 #include <optional>
 #include <string>
 #include <string_view>
 #include <vector>
 
+#include "src/config.hpp"
 #include "src/error.hpp"
 #include "src/room_topic.hpp"
-
-struct sqlite3;
-struct sqlite3_stmt;
 
 namespace natter {
 
@@ -57,56 +56,56 @@ public:
     // an older one is upgraded, one step per version, in one transaction.
     static constexpr int schema_version = 4;
 
-    // Opens (creating the file, its directory and the schema on first use)
-    // the database at `path`, in WAL mode with synchronous=FULL.
-    [[nodiscard]] static Result<std::unique_ptr<AccountStore>> open(const std::string& path);
-    ~AccountStore();
+    // The back end the configuration names: PostgreSQL when `postgres` is
+    // set, else the SQLite file `database`. Creates the schema on first use.
+    [[nodiscard]] static Result<std::unique_ptr<AccountStore>> open(const Config::Accounts& config);
+    virtual ~AccountStore() = default;
     AccountStore(const AccountStore&) = delete;
     AccountStore& operator=(const AccountStore&) = delete;
 
-    [[nodiscard]] Result<int> stored_schema_version();
-    // The version the file had before open() upgraded it (the current one
-    // if it needed nothing; 0 for a new file).
+    [[nodiscard]] virtual Result<int> stored_schema_version() = 0;
+    // The version the database had before open() upgraded it (the current
+    // one if it needed nothing; 0 for a new one).
     [[nodiscard]] int upgraded_from() const { return upgraded_from_; }
 
     // The account of `name` (case-insensitive), or nullopt.
-    [[nodiscard]] Result<std::optional<Account>> find(std::string_view name);
+    [[nodiscard]] virtual Result<std::optional<Account>> find(std::string_view name) = 0;
     // False if the name (case-insensitively) is registered already (or
     // requested). `now` is its registration and first use, in Unix seconds.
-    [[nodiscard]] Result<bool> create(std::string_view name, std::string_view hash, std::int64_t now,
-                                      bool approved = true);
+    [[nodiscard]] virtual Result<bool> create(std::string_view name, std::string_view hash, std::int64_t now,
+                                      bool approved = true) = 0;
     // False if there is no such account.
-    [[nodiscard]] Result<bool> set_hash(std::string_view name, std::string_view hash);
+    [[nodiscard]] virtual Result<bool> set_hash(std::string_view name, std::string_view hash) = 0;
     // Notes a successful login at `now`; false if there is no such account.
-    [[nodiscard]] Result<bool> record_login(std::string_view name, std::int64_t now);
+    [[nodiscard]] virtual Result<bool> record_login(std::string_view name, std::int64_t now) = 0;
     // Turns a request into an account; false if there was no such request.
-    [[nodiscard]] Result<bool> approve(std::string_view name);
+    [[nodiscard]] virtual Result<bool> approve(std::string_view name) = 0;
     enum class Which { any, request };
     // Removes an account, or with Which::request only a request, with what
     // belongs to it; false if there was none.
-    [[nodiscard]] Result<bool> remove(std::string_view name, Which which = Which::any);
+    [[nodiscard]] virtual Result<bool> remove(std::string_view name, Which which = Which::any) = 0;
     // Removes every account last used before `cutoff` (Unix seconds) whose
     // name key is not in `keep`; returns the names removed.
-    [[nodiscard]] Result<std::vector<std::string>> expire(std::int64_t cutoff, const std::vector<std::string>& keep);
+    [[nodiscard]] virtual Result<std::vector<std::string>> expire(std::int64_t cutoff, const std::vector<std::string>& keep) = 0;
     // Every registered (or requested) name, as registered.
-    [[nodiscard]] Result<std::vector<std::string>> names();
+    [[nodiscard]] virtual Result<std::vector<std::string>> names() = 0;
     // The accounts (or only the requests) whose names start with `prefix`
     // (ignoring case), by name, at most `limit` of them, and how many matched.
-    [[nodiscard]] Result<AccountPage> list(std::string_view prefix, std::size_t limit, Which which = Which::any);
+    [[nodiscard]] virtual Result<AccountPage> list(std::string_view prefix, std::size_t limit, Which which = Which::any) = 0;
 
     // Adds a ban, replacing any ban on the same target.
-    [[nodiscard]] Result<void> put_ban(const Ban& ban);
+    [[nodiscard]] virtual Result<void> put_ban(const Ban& ban) = 0;
     // False if the target was not banned.
-    [[nodiscard]] Result<bool> remove_ban(std::string_view target);
-    [[nodiscard]] Result<std::vector<Ban>> bans();
+    [[nodiscard]] virtual Result<bool> remove_ban(std::string_view target) = 0;
+    [[nodiscard]] virtual Result<std::vector<Ban>> bans() = 0;
 
     // What a registered user keeps from one login to the next, by key
     // ("client": the `client` command's settings, and so on). They go with
     // the account when it is removed.
     using Settings = std::vector<std::pair<std::string, std::string>>;
-    [[nodiscard]] Result<Settings> settings(std::string_view name);
+    [[nodiscard]] virtual Result<Settings> settings(std::string_view name) = 0;
     // Sets one (an empty value removes it); false if there is no such account.
-    [[nodiscard]] Result<bool> put_setting(std::string_view name, std::string_view key, std::string_view value);
+    [[nodiscard]] virtual Result<bool> put_setting(std::string_view name, std::string_view key, std::string_view value) = 0;
 
     // What `examine` and `seen` show of an account whose owner is away;
     // times in Unix seconds (last_seen 0: not logged out since it was kept).
@@ -119,7 +118,7 @@ public:
         bool approved = true;
         Settings settings;
     };
-    [[nodiscard]] Result<std::optional<Card>> card(std::string_view name);
+    [[nodiscard]] virtual Result<std::optional<Card>> card(std::string_view name) = 0;
     // Sessions that ended: each account's last_seen moves on to `at` and its
     // time online grows by `seconds_online`; all in one transaction.
     struct Logout {
@@ -127,7 +126,7 @@ public:
         std::int64_t at = 0;
         std::int64_t seconds_online = 0;
     };
-    [[nodiscard]] Result<void> record_logouts(const std::vector<Logout>& logouts);
+    [[nodiscard]] virtual Result<void> record_logouts(const std::vector<Logout>& logouts) = 0;
 
     // Mail kept for an account until its owner deletes it, oldest first.
     struct Mail {
@@ -140,64 +139,26 @@ public:
     enum class MailDrop { stored, mailbox_full, no_account };
     // Leaves `body` from `sender` for the account `to` unless it already
     // holds `mailbox_max` messages.
-    [[nodiscard]] Result<MailDrop> put_mail(std::string_view to, std::string_view sender, std::string_view body,
-                                            std::int64_t sent, std::size_t mailbox_max);
-    [[nodiscard]] Result<std::vector<Mail>> mail(std::string_view name);
+    [[nodiscard]] virtual Result<MailDrop> put_mail(std::string_view to, std::string_view sender, std::string_view body,
+                                            std::int64_t sent, std::size_t mailbox_max) = 0;
+    [[nodiscard]] virtual Result<std::vector<Mail>> mail(std::string_view name) = 0;
     // The message at `index` (0: the oldest), marked read; nullopt if none.
-    [[nodiscard]] Result<std::optional<Mail>> read_mail(std::string_view name, std::size_t index);
+    [[nodiscard]] virtual Result<std::optional<Mail>> read_mail(std::string_view name, std::size_t index) = 0;
     // False if there was no message at `index`.
-    [[nodiscard]] Result<bool> delete_mail(std::string_view name, std::size_t index);
+    [[nodiscard]] virtual Result<bool> delete_mail(std::string_view name, std::size_t index) = 0;
     // How many were deleted.
-    [[nodiscard]] Result<std::size_t> delete_all_mail(std::string_view name);
-    [[nodiscard]] Result<std::size_t> unread_mail(std::string_view name);
+    [[nodiscard]] virtual Result<std::size_t> delete_all_mail(std::string_view name) = 0;
+    [[nodiscard]] virtual Result<std::size_t> unread_mail(std::string_view name) = 0;
 
     // The permanent rooms' topics, by room name; put_topic with an empty
     // text removes a room's.
-    [[nodiscard]] Result<std::vector<RoomTopic>> topics();
-    [[nodiscard]] Result<void> put_topic(const RoomTopic& topic);
+    [[nodiscard]] virtual Result<std::vector<RoomTopic>> topics() = 0;
+    [[nodiscard]] virtual Result<void> put_topic(const RoomTopic& topic) = 0;
 
-private:
-    explicit AccountStore(sqlite3* db) : db_{db} {}
-    [[nodiscard]] Result<void> prepare_statements();
-    [[nodiscard]] Result<void> migrate();
-    [[nodiscard]] Error error(std::string_view doing) const;
+protected:
+    AccountStore() = default;
 
-    [[nodiscard]] bool exec(const char* sql);
-    // Ends a failed transaction; the failure is already being reported.
-    void rollback();
-
-    std::mutex mutex_;  // one statement at a time on the one connection
-    sqlite3* db_;
-    int upgraded_from_ = 0;
-    sqlite3_stmt* find_ = nullptr;
-    sqlite3_stmt* create_ = nullptr;
-    sqlite3_stmt* set_hash_ = nullptr;
-    sqlite3_stmt* record_login_ = nullptr;
-    sqlite3_stmt* approve_ = nullptr;
-    sqlite3_stmt* remove_ = nullptr;
-    sqlite3_stmt* expiring_ = nullptr;
-    sqlite3_stmt* names_ = nullptr;
-    sqlite3_stmt* list_ = nullptr;
-    sqlite3_stmt* count_ = nullptr;
-    sqlite3_stmt* put_ban_ = nullptr;
-    sqlite3_stmt* remove_ban_ = nullptr;
-    sqlite3_stmt* bans_ = nullptr;
-    sqlite3_stmt* settings_ = nullptr;
-    sqlite3_stmt* put_setting_ = nullptr;
-    sqlite3_stmt* remove_setting_ = nullptr;
-    sqlite3_stmt* version_ = nullptr;
-    sqlite3_stmt* card_ = nullptr;
-    sqlite3_stmt* record_logout_ = nullptr;
-    sqlite3_stmt* put_mail_ = nullptr;
-    sqlite3_stmt* mail_ = nullptr;
-    sqlite3_stmt* mail_at_ = nullptr;
-    sqlite3_stmt* mark_read_ = nullptr;
-    sqlite3_stmt* delete_mail_ = nullptr;
-    sqlite3_stmt* delete_all_mail_ = nullptr;
-    sqlite3_stmt* unread_mail_ = nullptr;
-    sqlite3_stmt* topics_ = nullptr;
-    sqlite3_stmt* put_topic_ = nullptr;
-    sqlite3_stmt* remove_topic_ = nullptr;
+    int upgraded_from_ = 0;  // set by the back end's open()
 };
 
 }  // namespace natter

@@ -97,12 +97,13 @@ std::int64_t Accounts::wall_unix() const {
     return std::chrono::duration_cast<std::chrono::seconds>(world_.wall_now().time_since_epoch()).count();
 }
 
-Result<void> Accounts::open(const std::string& path) {
+Result<void> Accounts::open(const Config::Accounts& where) {
     if (auto ready = init_password_hashing(); !ready) return ready;
-    auto store = AccountStore::open(path);
+    auto store = AccountStore::open(where);
     if (!store) return tl::unexpected{store.error()};
     if (const int from = (*store)->upgraded_from(); from > 0 && from < AccountStore::schema_version) {
-        spdlog::info("account database {}: schema upgraded from version {} to {}", path, from,
+        spdlog::info("account database {}: schema upgraded from version {} to {}",
+                     where.postgres.empty() ? where.database : std::string{"in PostgreSQL"}, from,
                      AccountStore::schema_version);
     }
     const auto days = world_.config().accounts.expire_after_days;

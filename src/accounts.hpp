@@ -41,8 +41,9 @@ public:
 
     // Opens the store (upgrading its schema), removes accounts past
     // [accounts] expire_after_days, and loads the names and the bans. At
-    // start-up only, before the loop runs (it waits for the disk).
-    [[nodiscard]] Result<void> open(const std::string& path);
+    // start-up only, before the loop runs (it waits for the disk, or for
+    // the PostgreSQL server [accounts] postgres names).
+    [[nodiscard]] Result<void> open(const Config::Accounts& where);
     // Without a store every name is a guest's and nothing can be registered.
     [[nodiscard]] bool available() const { return store_ != nullptr; }
 

@@ -7,6 +7,7 @@
 #include <sstream>
 
 #include <fmt/format.h>
+#include <libpq-fe.h>
 #include <toml++/toml.h>
 
 #include "src/names.hpp"
@@ -58,6 +59,22 @@ Setter bool_key(T Config::*section_ptr, bool T::*field) {
 std::optional<std::string> read_string(const toml::node& node, std::string& out) {
     if (!node.is_string()) return "must be a string";
     out = *node.value<std::string>();
+    return std::nullopt;
+}
+
+// A libpq connection string ("host=... dbname=..." or a postgresql:// URI),
+// checked for its syntax only: whether the server answers is found at start.
+std::optional<std::string> check_conninfo(const std::string& text) {
+    if (text.empty()) return std::nullopt;  // the SQLite file
+    char* why = nullptr;
+    PQconninfoOption* options = PQconninfoParse(text.c_str(), &why);
+    if (options == nullptr) {
+        std::string reason = why != nullptr ? why : "out of memory";
+        PQfreemem(why);
+        while (!reason.empty() && (reason.back() == '\n' || reason.back() == ' ')) reason.pop_back();
+        return fmt::format("is not a libpq connection string: {}", reason);
+    }
+    PQconninfoFree(options);
     return std::nullopt;
 }
 
@@ -245,6 +262,14 @@ const std::vector<Key>& keys() {
              if (auto why = read_string(n, s)) return why;
              if (s.empty()) return "must be a file path";
              c.accounts.database = std::move(s);
+             return std::nullopt;
+         }},
+        {"accounts", "postgres",
+         [](const toml::node& n, Config& c) -> std::optional<std::string> {
+             std::string s;
+             if (auto why = read_string(n, s)) return why;
+             if (auto why = check_conninfo(s)) return why;
+             c.accounts.postgres = std::move(s);
              return std::nullopt;
          }},
         {"accounts", "require", bool_key(&Config::accounts, &Config::Accounts::require)},

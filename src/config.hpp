@@ -71,6 +71,9 @@ struct Config {
 
     struct Accounts {
         std::string database = "data/natter.db";
+        // A libpq connection string: accounts in PostgreSQL instead of the
+        // SQLite file `database`; empty = the file. Read at start.
+        std::string postgres;
         bool require = false;
         // Registrations from one address (IPv6: one /64) and in all, per
         // window; operators' own names are not counted. 0 = no limit.

@@ -184,9 +184,11 @@ int main(int argc, char** argv) {
 
     natter::World world{std::move(*config)};
     // Before the loop runs, so waiting for the disk here delays no one.
-    if (auto opened = world.accounts().open(world.config().accounts.database); !opened) {
+    if (auto opened = world.accounts().open(world.config().accounts); !opened) {
         fmt::print(stderr, "natterd: {}\n", opened.error().message);
-        return 1;
+        // A PostgreSQL server that cannot be reached is the configuration's
+        // to fix, like a bad key; a bad SQLite file keeps its old status.
+        return world.config().accounts.postgres.empty() ? 1 : exit_bad_config;
     }
     // Rooms, history and who was seen, before the sessions come back.
     if (restored) world.restore_from(*restored);

@@ -23,7 +23,9 @@ struct AccountFixture {
         t.world.set_clock([this] { return steady; });
         t.world.set_wall_clock([this] { return wall; });
         path = database.empty() ? dir.file("natter.db") : std::move(database);
-        auto opened = t.world.accounts().open(path);
+        auto where = t.world.config().accounts;
+        where.database = path;
+        auto opened = t.world.accounts().open(where);
         REQUIRE_MESSAGE(opened.has_value(), (opened ? "" : opened.error().message));
     }
 

@@ -1,4 +1,8 @@
-// AccountStore against a real SQLite file in a temporary directory.
+// AccountStore against both back ends: a real SQLite file in a temporary
+// directory, and a real PostgreSQL database in a private cluster started
+// for the test run (tests/support/postgres_server.hpp). Every behaviour is
+// checked on both; the upgrades from schema versions only SQLite files ever
+// had are checked on SQLite alone.
 #include <doctest/doctest.h>
 
 #include <ctime>
@@ -7,13 +11,17 @@
 #include <sqlite3.h>
 
 #include "src/account_store.hpp"
+#include "src/postgres_account_store.hpp"
+#include "src/sqlite_account_store.hpp"
+#include "tests/support/free_port.hpp"
+#include "tests/support/postgres_server.hpp"
 #include "tests/unit/queue_background.hpp"
 
 namespace natter {
 namespace {
 
 std::unique_ptr<AccountStore> open_store(const std::string& path) {
-    auto store = AccountStore::open(path);
+    auto store = SqliteAccountStore::open(path);
     REQUIRE_MESSAGE(store.has_value(), (store ? "" : store.error().message));
     return std::move(*store);
 }
@@ -120,21 +128,73 @@ COMMIT;
 constexpr std::int64_t t0 = 1'700'000'000;
 constexpr std::int64_t day = 86400;
 
-}  // namespace
-
-TEST_CASE("AccountStore: a new file gets the schema version, WAL mode and its directory") {
+// Where a test's store lives, one type per back end: open() opens it (again
+// after a close: the data stays), sql() runs a statement on a connection of
+// its own and returns the first column of the first row.
+struct SqliteBackend {
+    static constexpr bool is_sqlite = true;
     test::ScratchDir dir;
-    const auto path = dir.file("sub/dir/natter.db");
-    auto store = open_store(path);
-    CHECK(std::filesystem::exists(path));
-    CHECK(store->stored_schema_version() == AccountStore::schema_version);
-    CHECK(query(path, "PRAGMA journal_mode") == "wal");
-    CHECK(query(path, "SELECT count(*) FROM schema_version") == "1");
+    std::string path = dir.file("natter.db");
+
+    Result<std::unique_ptr<AccountStore>> try_open() { return SqliteAccountStore::open(path); }
+    std::string sql(const char* statement) { return query(path, statement); }
+    // A place no store can be opened, and what its error must name.
+    static Result<std::unique_ptr<AccountStore>> open_unreachable(std::string& named) {
+        named = "/proc/natter-cannot-be-here/x.db";
+        return SqliteAccountStore::open(named);
+    }
+};
+
+struct PostgresBackend {
+    static constexpr bool is_sqlite = false;
+    std::string database = test::shared_postgres().create_database();
+
+    Result<std::unique_ptr<AccountStore>> try_open() {
+        return PostgresAccountStore::open(test::shared_postgres().conninfo(database));
+    }
+    std::string sql(const char* statement) { return test::shared_postgres().query(database, statement); }
+    static Result<std::unique_ptr<AccountStore>> open_unreachable(std::string& named) {
+        // A port nothing listens on (it was free a moment ago).
+        const auto port = std::to_string(test::free_port());
+        named = "port " + port;  // as libpq's message says it
+        return PostgresAccountStore::open("host=127.0.0.1 port=" + port + " dbname=nowhere user=natter");
+    }
+};
+
+template <class Backend>
+std::unique_ptr<AccountStore> open_store(Backend& backend) {
+    auto store = backend.try_open();
+    REQUIRE_MESSAGE(store.has_value(), (store ? "" : store.error().message));
+    return std::move(*store);
 }
 
-TEST_CASE("AccountStore: accounts are found case-insensitively and keep their case") {
-    test::ScratchDir dir;
-    auto store = open_store(dir.file("a.db"));
+}  // namespace
+}  // namespace natter
+
+// The back end's name in each case's name: "...<SQLite>", "...<PostgreSQL>".
+TYPE_TO_STRING_AS("SQLite", natter::SqliteBackend);
+TYPE_TO_STRING_AS("PostgreSQL", natter::PostgresBackend);
+#define BACKENDS SqliteBackend, PostgresBackend
+
+namespace natter {
+
+TEST_CASE_TEMPLATE("AccountStore: a new database gets the schema version (a file also WAL mode and its directory)",
+                   Backend, BACKENDS) {
+    Backend backend;
+    if constexpr (Backend::is_sqlite) backend.path = backend.dir.file("sub/dir/natter.db");
+    auto store = open_store(backend);
+    CHECK(store->upgraded_from() == 0);
+    CHECK(store->stored_schema_version() == AccountStore::schema_version);
+    CHECK(backend.sql("SELECT count(*) FROM schema_version") == "1");
+    if constexpr (Backend::is_sqlite) {
+        CHECK(std::filesystem::exists(backend.path));
+        CHECK(backend.sql("PRAGMA journal_mode") == "wal");
+    }
+}
+
+TEST_CASE_TEMPLATE("AccountStore: accounts are found case-insensitively and keep their case", Backend, BACKENDS) {
+    Backend backend;
+    auto store = open_store(backend);
     CHECK(store->find("Alice").value() == std::nullopt);
     CHECK(store->create("Alice", "$argon2id$fake1", t0).value());
     const auto found = store->find("aLICE").value();
@@ -143,28 +203,27 @@ TEST_CASE("AccountStore: accounts are found case-insensitively and keep their ca
     CHECK(found->hash == "$argon2id$fake1");
 }
 
-TEST_CASE("AccountStore: a name registered twice (in any case) is refused the second time") {
-    test::ScratchDir dir;
-    auto store = open_store(dir.file("a.db"));
+TEST_CASE_TEMPLATE("AccountStore: a name registered twice (in any case) is refused the second time", Backend, BACKENDS) {
+    Backend backend;
+    auto store = open_store(backend);
     CHECK(store->create("bob", "h1", t0).value());
     CHECK_FALSE(store->create("BOB", "h2", t0).value());
     CHECK(store->find("bob").value()->hash == "h1");
 }
 
-TEST_CASE("AccountStore: set_hash changes an account and reports a missing one") {
-    test::ScratchDir dir;
-    auto store = open_store(dir.file("a.db"));
+TEST_CASE_TEMPLATE("AccountStore: set_hash changes an account and reports a missing one", Backend, BACKENDS) {
+    Backend backend;
+    auto store = open_store(backend);
     REQUIRE(store->create("carol", "old", t0).value());
     CHECK(store->set_hash("Carol", "new").value());
     CHECK(store->find("carol").value()->hash == "new");
     CHECK_FALSE(store->set_hash("nobody", "x").value());
 }
 
-TEST_CASE("AccountStore: accounts and bans survive closing and reopening the file") {
-    test::ScratchDir dir;
-    const auto path = dir.file("a.db");
+TEST_CASE_TEMPLATE("AccountStore: accounts and bans survive closing and reopening the file", Backend, BACKENDS) {
+    Backend backend;
     {
-        auto store = open_store(path);
+        auto store = open_store(backend);
         REQUIRE(store->create("dave", "h", t0).value());
         REQUIRE(store->create("Erin", "h", t0).value());
         REQUIRE(store->put_ban(Ban{.target = "Mallory", .is_address = false, .expires = std::nullopt,
@@ -172,7 +231,7 @@ TEST_CASE("AccountStore: accounts and bans survive closing and reopening the fil
         REQUIRE(store->put_ban(Ban{.target = "10.0.0.9", .is_address = true, .expires = 4102444800,
                                    .reason = "", .by = "dave"}));
     }
-    auto store = open_store(path);
+    auto store = open_store(backend);
     CHECK(store->names().value() == std::vector<std::string>{"dave", "Erin"});
     auto bans = store->bans().value();
     REQUIRE(bans.size() == 2);
@@ -186,9 +245,9 @@ TEST_CASE("AccountStore: accounts and bans survive closing and reopening the fil
     CHECK(bans[1].expires == 4102444800);
 }
 
-TEST_CASE("AccountStore: a ban on the same target replaces the old one; removal reports what it did") {
-    test::ScratchDir dir;
-    auto store = open_store(dir.file("a.db"));
+TEST_CASE_TEMPLATE("AccountStore: a ban on the same target replaces the old one; removal reports what it did", Backend, BACKENDS) {
+    Backend backend;
+    auto store = open_store(backend);
     REQUIRE(store->put_ban(Ban{.target = "eve", .is_address = false, .expires = std::nullopt, .reason = "one", .by = "op"}));
     REQUIRE(store->put_ban(Ban{.target = "EVE", .is_address = false, .expires = std::nullopt, .reason = "two", .by = "op"}));
     const auto bans = store->bans().value();
@@ -199,23 +258,26 @@ TEST_CASE("AccountStore: a ban on the same target replaces the old one; removal 
     CHECK(store->bans().value().empty());
 }
 
-TEST_CASE("AccountStore: a database from a newer natterd is refused with a reason") {
-    test::ScratchDir dir;
-    const auto path = dir.file("a.db");
-    { auto store = open_store(path); }
-    query(path, "UPDATE schema_version SET version = 99");
-    auto store = AccountStore::open(path);
+TEST_CASE_TEMPLATE("AccountStore: a database from a newer natterd is refused with a reason", Backend, BACKENDS) {
+    Backend backend;
+    { auto store = open_store(backend); }
+    backend.sql("UPDATE schema_version SET version = 99");
+    auto store = backend.try_open();
     REQUIRE_FALSE(store.has_value());
     CHECK(store.error().message.find("schema version 99") != std::string::npos);
+    CHECK(store.error().message.find('\n') == std::string::npos);
 }
 
-TEST_CASE("AccountStore: a file that cannot be created is an error naming it") {
-    auto store = AccountStore::open("/proc/natter-cannot-be-here/x.db");
+TEST_CASE_TEMPLATE("AccountStore: a file that cannot be created (or a server not there) is an error naming it",
+                   Backend, BACKENDS) {
+    std::string named;
+    auto store = Backend::open_unreachable(named);
     REQUIRE_FALSE(store.has_value());
-    CHECK(store.error().message.find("/proc/natter-cannot-be-here/x.db") != std::string::npos);
+    CHECK_MESSAGE(store.error().message.find(named) != std::string::npos, store.error().message);
+    CHECK(store.error().message.find('\n') == std::string::npos);
 }
 
-TEST_CASE("AccountStore: a schema version 1 database is upgraded in place, keeping every account and ban") {
+TEST_CASE("SqliteAccountStore: a schema version 1 database is upgraded in place, keeping every account and ban") {
     test::ScratchDir dir;
     const auto path = dir.file("v1.db");
     REQUIRE(exec_sql(path, schema_v1_database));
@@ -254,7 +316,7 @@ TEST_CASE("AccountStore: a schema version 1 database is upgraded in place, keepi
     CHECK(store->settings("Alice").value() == AccountStore::Settings{{"client", "colour=off"}});
 }
 
-TEST_CASE("AccountStore: a schema version 3 database is upgraded to 4, keeping accounts, settings and bans") {
+TEST_CASE("SqliteAccountStore: a schema version 3 database is upgraded to 4, keeping accounts, settings and bans") {
     test::ScratchDir dir;
     const auto path = dir.file("v3.db");
     REQUIRE(exec_sql(path, schema_v3_database));
@@ -297,13 +359,13 @@ TEST_CASE("AccountStore: a schema version 3 database is upgraded to 4, keeping a
     CHECK(query(path, "SELECT count(*) FROM account_settings") == "0");
 }
 
-TEST_CASE("AccountStore: a failed upgrade from version 3 leaves it at version 3, settings and all") {
+TEST_CASE("SqliteAccountStore: a failed upgrade from version 3 leaves it at version 3, settings and all") {
     test::ScratchDir dir;
     const auto path = dir.file("v3.db");
     REQUIRE(exec_sql(path, schema_v3_database));
     // A column step 4 adds is there already, so step 4 fails half-way.
     REQUIRE(exec_sql(path, "ALTER TABLE accounts ADD COLUMN time_online INTEGER"));
-    auto store = AccountStore::open(path);
+    auto store = SqliteAccountStore::open(path);
     REQUIRE_FALSE(store.has_value());
     CHECK(store.error().message.find("version 4") != std::string::npos);
     CHECK(query(path, "SELECT max(version) FROM schema_version") == "3");
@@ -312,9 +374,9 @@ TEST_CASE("AccountStore: a failed upgrade from version 3 leaves it at version 3,
     CHECK(query(path, "SELECT value FROM account_settings WHERE name_key = 'alice'") == "colour=256 width=100");
 }
 
-TEST_CASE("AccountStore: mail is kept oldest first, read marks it, delete by place, at most mailbox_max") {
-    test::ScratchDir dir;
-    auto store = open_store(dir.file("m.db"));
+TEST_CASE_TEMPLATE("AccountStore: mail is kept oldest first, read marks it, delete by place, at most mailbox_max", Backend, BACKENDS) {
+    Backend backend;
+    auto store = open_store(backend);
     REQUIRE(store->create("bob", "h", t0, true).value());
     CHECK(store->put_mail("nobody", "alice", "x", t0, 50).value() == AccountStore::MailDrop::no_account);
     for (const char* body : {"one", "two", "three"}) {
@@ -349,9 +411,9 @@ TEST_CASE("AccountStore: mail is kept oldest first, read marks it, delete by pla
     CHECK(store->find("bob").value().has_value());
 }
 
-TEST_CASE("AccountStore: logouts add up time online and move last_seen on, never back") {
-    test::ScratchDir dir;
-    auto store = open_store(dir.file("l.db"));
+TEST_CASE_TEMPLATE("AccountStore: logouts add up time online and move last_seen on, never back", Backend, BACKENDS) {
+    Backend backend;
+    auto store = open_store(backend);
     REQUIRE(store->create("bob", "h", t0, true).value());
     REQUIRE(store->record_logouts({{.name = "Bob", .at = t0 + 100, .seconds_online = 90},
                                    {.name = "bob", .at = t0 + 50, .seconds_online = 10},
@@ -364,16 +426,15 @@ TEST_CASE("AccountStore: logouts add up time online and move last_seen on, never
     CHECK_FALSE(store->card("ghost").value().has_value());
 }
 
-TEST_CASE("AccountStore: topics are kept by room, replaced, and removed by an empty text") {
-    test::ScratchDir dir;
-    const auto path = dir.file("t.db");
+TEST_CASE_TEMPLATE("AccountStore: topics are kept by room, replaced, and removed by an empty text", Backend, BACKENDS) {
+    Backend backend;
     {
-        auto store = open_store(path);
+        auto store = open_store(backend);
         REQUIRE(store->put_topic({.room = "Lobby", .text = "tea", .by = "amy", .set_at = t0}).has_value());
         REQUIRE(store->put_topic({.room = "lobby", .text = "coffee", .by = "bob", .set_at = t0 + 1}).has_value());
         REQUIRE(store->put_topic({.room = "garden", .text = "roses", .by = "amy", .set_at = t0}).has_value());
     }
-    auto store = open_store(path);
+    auto store = open_store(backend);
     auto topics = store->topics().value();
     REQUIRE(topics.size() == 2);
     CHECK(topics[0].room == "garden");
@@ -387,9 +448,9 @@ TEST_CASE("AccountStore: topics are kept by room, replaced, and removed by an em
     CHECK(topics[0].room == "garden");
 }
 
-TEST_CASE("AccountStore: settings are kept per account, replaced by key, and go with the account") {
-    test::ScratchDir dir;
-    auto store = open_store(dir.file("s.db"));
+TEST_CASE_TEMPLATE("AccountStore: settings are kept per account, replaced by key, and go with the account", Backend, BACKENDS) {
+    Backend backend;
+    auto store = open_store(backend);
     REQUIRE(store->create("alice", "h", t0, true).value());
     CHECK(store->settings("alice").value().empty());
     CHECK(store->put_setting("Alice", "client", "width=100").value());
@@ -404,10 +465,10 @@ TEST_CASE("AccountStore: settings are kept per account, replaced by key, and go 
     CHECK(store->put_setting("alice", "client", "'); DROP TABLE accounts; --").value());
     CHECK(store->find("alice").value().has_value());
     CHECK(store->remove("alice").value());
-    CHECK(query(dir.file("s.db"), "SELECT count(*) FROM account_settings") == "0");
+    CHECK(backend.sql("SELECT count(*) FROM account_settings") == "0");
 }
 
-TEST_CASE("AccountStore: reopening an upgraded file changes nothing more") {
+TEST_CASE("SqliteAccountStore: reopening an upgraded file changes nothing more") {
     test::ScratchDir dir;
     const auto path = dir.file("v1.db");
     REQUIRE(exec_sql(path, schema_v1_database));
@@ -418,13 +479,13 @@ TEST_CASE("AccountStore: reopening an upgraded file changes nothing more") {
     CHECK(query(path, "SELECT last_login FROM accounts WHERE name_key = 'alice'") == last_login);
 }
 
-TEST_CASE("AccountStore: an upgrade that fails leaves the file at its old version, whole") {
+TEST_CASE("SqliteAccountStore: an upgrade that fails leaves the file at its old version, whole") {
     test::ScratchDir dir;
     const auto path = dir.file("v1.db");
     REQUIRE(exec_sql(path, schema_v1_database));
     // A column step 2 adds is there already, so step 2 fails half-way.
     REQUIRE(exec_sql(path, "ALTER TABLE accounts ADD COLUMN approved INTEGER"));
-    auto store = AccountStore::open(path);
+    auto store = SqliteAccountStore::open(path);
     REQUIRE_FALSE(store.has_value());
     CHECK(store.error().message.find("version 2") != std::string::npos);
     CHECK(query(path, "SELECT max(version) FROM schema_version") == "1");
@@ -432,9 +493,9 @@ TEST_CASE("AccountStore: an upgrade that fails leaves the file at its old versio
     CHECK(query(path, "SELECT count(*) FROM accounts") == "2");
 }
 
-TEST_CASE("AccountStore: a new account's registration is its first use; logins move it on, never back") {
-    test::ScratchDir dir;
-    auto store = open_store(dir.file("a.db"));
+TEST_CASE_TEMPLATE("AccountStore: a new account's registration is its first use; logins move it on, never back", Backend, BACKENDS) {
+    Backend backend;
+    auto store = open_store(backend);
     REQUIRE(store->create("alice", "h", t0).value());
     auto info = store->list("alice", 1).value().accounts.at(0);
     CHECK(info.created == t0);
@@ -445,9 +506,9 @@ TEST_CASE("AccountStore: a new account's registration is its first use; logins m
     CHECK_FALSE(store->record_login("nobody", t0).value());
 }
 
-TEST_CASE("AccountStore: a request becomes an account on approval; removal of a request spares accounts") {
-    test::ScratchDir dir;
-    auto store = open_store(dir.file("a.db"));
+TEST_CASE_TEMPLATE("AccountStore: a request becomes an account on approval; removal of a request spares accounts", Backend, BACKENDS) {
+    Backend backend;
+    auto store = open_store(backend);
     REQUIRE(store->create("req", "h", t0, false).value());
     REQUIRE(store->create("acct", "h", t0).value());
     CHECK_FALSE(store->find("req").value()->approved);
@@ -466,9 +527,9 @@ TEST_CASE("AccountStore: a request becomes an account on approval; removal of a 
     CHECK(store->names().value() == std::vector<std::string>{"req"});
 }
 
-TEST_CASE("AccountStore: expire removes what was last used before the cutoff, except the names kept") {
-    test::ScratchDir dir;
-    auto store = open_store(dir.file("a.db"));
+TEST_CASE_TEMPLATE("AccountStore: expire removes what was last used before the cutoff, except the names kept", Backend, BACKENDS) {
+    Backend backend;
+    auto store = open_store(backend);
     REQUIRE(store->create("old", "h", t0).value());
     REQUIRE(store->create("Oper", "h", t0).value());
     REQUIRE(store->create("recent", "h", t0).value());
@@ -482,9 +543,9 @@ TEST_CASE("AccountStore: expire removes what was last used before the cutoff, ex
     CHECK(store->expire(t0 + 10 * day, {"oper"}).value().empty());
 }
 
-TEST_CASE("AccountStore: list filters by prefix ignoring case, in name order, and counts all matches") {
-    test::ScratchDir dir;
-    auto store = open_store(dir.file("a.db"));
+TEST_CASE_TEMPLATE("AccountStore: list filters by prefix ignoring case, in name order, and counts all matches", Backend, BACKENDS) {
+    Backend backend;
+    auto store = open_store(backend);
     for (const auto* name : {"Bob", "bobby", "bo_b", "carol", "BOX"}) REQUIRE(store->create(name, "h", t0).value());
     auto page = store->list("BO", 2).value();
     CHECK(page.total == 4);
@@ -495,6 +556,51 @@ TEST_CASE("AccountStore: list filters by prefix ignoring case, in name order, an
     CHECK(store->list("bo_", 10).value().total == 1);
     CHECK(store->list("", 10).value().total == 5);
     CHECK(store->list("zz", 10).value().total == 0);
+}
+
+TEST_CASE("PostgresAccountStore: a schema creation that fails leaves the database as it was") {
+    PostgresBackend backend;
+    // A table the schema creates is there already, so creating it fails half-way.
+    backend.sql("CREATE TABLE mail (x INTEGER)");
+    auto store = backend.try_open();
+    REQUIRE_FALSE(store.has_value());
+    CHECK(store.error().message.find("cannot create the schema") != std::string::npos);
+    CHECK(backend.sql("SELECT to_regclass('schema_version') IS NULL AND to_regclass('accounts') IS NULL") == "t");
+    // Once the obstacle is gone the same database takes the schema.
+    backend.sql("DROP TABLE mail");
+    auto again = open_store(backend);
+    CHECK(again->stored_schema_version() == AccountStore::schema_version);
+}
+
+TEST_CASE("PostgresAccountStore: a connection the server cut is made again and a read is retried") {
+    PostgresBackend backend;
+    auto store = open_store(backend);
+    REQUIRE(store->create("alice", "h", t0).value());
+    const auto cut = [&] {
+        // Every other connection to this database: the store's.
+        backend.sql(("SELECT count(pg_terminate_backend(pid)) FROM pg_stat_activity WHERE datname = '" +
+                     backend.database + "' AND pid <> pg_backend_pid()")
+                        .c_str());
+    };
+    cut();
+    const auto found = store->find("Alice");
+    REQUIRE_MESSAGE(found.has_value(), (found ? "" : found.error().message));
+    CHECK(found->has_value());
+    // A write is not run twice (it may have been done before the cut): it
+    // fails with a one-line reason, and the next one works on the new connection.
+    cut();
+    const auto refused = store->create("bob", "h", t0);
+    REQUIRE_FALSE(refused.has_value());
+    CHECK(refused.error().message.find("cannot store an account") != std::string::npos);
+    CHECK(refused.error().message.find('\n') == std::string::npos);
+    CHECK(store->create("bob", "h", t0).value());
+    CHECK(store->names().value() == std::vector<std::string>{"alice", "bob"});
+}
+
+TEST_CASE("PostgresAccountStore: a connection string that is not one is an error") {
+    auto store = PostgresAccountStore::open("host=127.0.0.1 port");
+    REQUIRE_FALSE(store.has_value());
+    CHECK(store.error().message.find("not a connection string") != std::string::npos);
 }
 
 }  // namespace natter

@@ -63,6 +63,7 @@ TEST_CASE("Config: an empty file gives the documented defaults") {
     CHECK(c.accounts.expire_after_days == 0);
     CHECK_FALSE(c.accounts.approval);
     CHECK(c.accounts.mailbox_max == 50);
+    CHECK(c.accounts.postgres.empty());
     CHECK(c.operators.names.empty());
     CHECK(c.log.level == "info");
     CHECK(c.log.format == Config::Log::Format::text);
@@ -256,11 +257,24 @@ TEST_CASE("Config: out-of-range values are rejected with the key named") {
                           Case{"[limits]\nauto_away_s = 2592001\n", "auto_away_s"},
                           Case{"[rooms]\ntopic_by = \"everyone\"\n", "topic_by"},
                           Case{"[accounts]\nmailbox_max = 0\n", "mailbox_max"},
-                          Case{"[accounts]\nmailbox_max = 10001\n", "mailbox_max"}}) {
+                          Case{"[accounts]\nmailbox_max = 10001\n", "mailbox_max"},
+                          Case{"[accounts]\npostgres = \"host=127.0.0.1 port\"\n", "postgres"},
+                          Case{"[accounts]\npostgres = 5432\n", "postgres"}}) {
         CAPTURE(c.toml);
         const auto message = error_of(c.toml);
         CHECK(contains(message, "test.toml:2"));
         CHECK(contains(message, c.key));
+    }
+}
+
+TEST_CASE("Config: accounts postgres takes a libpq connection string or a URI") {
+    for (const char* conninfo : {"host=db.example.org port=5432 dbname=natter user=natter",
+                                 "postgresql://natter@db.example.org/natter?connect_timeout=2"}) {
+        CAPTURE(conninfo);
+        const auto result = parse_config(std::string{"[accounts]\npostgres = \""} + conninfo + "\"\n", "test.toml");
+        REQUIRE_MESSAGE(result.has_value(), (result ? "" : result.error().message));
+        CHECK(result->accounts.postgres == conninfo);
+        CHECK(result->accounts.database == "data/natter.db");  // kept, unused
     }
 }
 
