@@ -106,7 +106,8 @@ std::string Cluster::node_channel(std::string_view node) const { return key("nod
 
 std::string Cluster::owner_record(const Session& session, std::string_view room, std::string_view name) const {
     std::string record = node_;
-    for (const auto field : {room, name, std::string_view{session.address()}, std::string_view{via(session)}}) {
+    const std::string how = via(session);  // outlives the views below
+    for (const auto field : {room, name, std::string_view{session.address()}, std::string_view{how}}) {
         record += field_separator;
         record += field;
     }
