@@ -398,6 +398,10 @@ const Cluster::RemoteUser* Cluster::find_remote(std::string_view name) const {
 // --- names
 
 void Cluster::claim(const Session& session, const std::string& name, bool take_over, std::function<void(Claim)> done) {
+    if (link_ == nullptr) {
+        done(Claim::down);
+        return;
+    }
     if (!up_) {
         link_->command({"PING"}, [done = std::move(done)](ClusterLink::Reply) { done(Claim::down); });
         return;
@@ -502,7 +506,8 @@ void Cluster::ask_baseline(const std::string& room_key) {
     if (feed == feeds_.end() || feed->second->baseline_asked || link_ == nullptr || !link_->up()) return;
     feed->second->baseline_asked = true;
     link_->command({"HGET", key("seq"), room_key}, [this, alive = alive_, room_key](ClusterLink::Reply seq) {
-        if (!*alive) return;
+        // A link closing fails this at once, after detach() let go of it.
+        if (!*alive || !seq || link_ == nullptr) return;
         link_->command({"GET", key("epoch")}, [this, alive, room_key, seq](ClusterLink::Reply epoch) {
             if (!*alive) return;
             const auto it = feeds_.find(room_key);
