@@ -40,6 +40,8 @@ struct ClusterMessage {
     bool is_address = false;
     std::optional<std::int64_t> expires{};  // Unix seconds
     std::int64_t at_ms = 0;  // when it was said (Unix milliseconds)
+
+    bool operator==(const ClusterMessage&) const = default;
 };
 
 [[nodiscard]] std::string encode(const ClusterMessage& message);
