@@ -12,6 +12,7 @@
 #include "src/names.hpp"
 #include "src/password.hpp"
 #include "src/password_policy.hpp"
+#include "src/send_off.hpp"
 #include "src/session.hpp"
 #include "src/text.hpp"
 #include "src/world.hpp"
@@ -40,8 +41,7 @@ namespace {
 void enter_chat(World& world, Session& session, const std::string& name, SignIn how) {
     if (auto* other = world.find_user(name); other != nullptr && other != &session && how != SignIn::guest) {
         // A link-dead session must never lock its owner out.
-        other->send("*** Your session has been taken over by a new login from " + session.address() + ".");
-        other->disconnect("taken over");
+        take_over(*other, session.address());
         spdlog::info("takeover {} {} from {}", session.address(), name, other->address());
     }
     session.set_name(name);

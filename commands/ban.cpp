@@ -3,7 +3,6 @@
 // Whoever it hits is disconnected at once.
 #include <charconv>
 #include <ctime>
-#include <vector>
 
 #include <fmt/format.h>
 #include <spdlog/spdlog.h>
@@ -13,6 +12,7 @@
 #include "src/ban_list.hpp"
 #include "src/command_registry.hpp"
 #include "src/names.hpp"
+#include "src/send_off.hpp"
 #include "src/session.hpp"
 #include "src/text.hpp"
 #include "src/world.hpp"
@@ -27,19 +27,6 @@ std::string_view first_word(std::string_view text) { return text.substr(0, text.
 std::string_view after_first_word(std::string_view text) {
     const auto space = text.find(' ');
     return space == std::string_view::npos ? std::string_view{} : trim(text.substr(space + 1));
-}
-
-// Everyone the ban hits, found before anyone is disconnected.
-std::vector<Session*> hit_by(World& world, const Ban& ban) {
-    std::vector<Session*> hit;
-    const auto key = name_key(ban.target);
-    for (auto* session : world.sessions()) {
-        if (session->closing()) continue;
-        const bool match = ban.is_address ? name_key(session->address()) == key
-                                          : !session->name().empty() && name_key(session->name()) == key;
-        if (match) hit.push_back(session);
-    }
-    return hit;
 }
 
 void do_ban(CommandContext& ctx, std::string_view args) {
@@ -68,16 +55,13 @@ void do_ban(CommandContext& ctx, std::string_view args) {
         return;
     }
 
-    const auto hit = hit_by(ctx.world, ban);
-    const std::string notice = "*** You have been banned by " + ban.by +
-                               (ban.reason.empty() ? std::string{"."} : ": " + ban.reason);
     const std::string what = fmt::format("{} {}", ban.is_address ? "address" : "name", ban.target);
     const std::string how_long = minutes > 0 ? fmt::format("for {} minutes", minutes) : std::string{"for good"};
     spdlog::info("ban {} {} by {} ({})", what, how_long, ban.by, ban.reason);
     auto& world = ctx.world;
     // The other nodes apply it at once, and disconnect whoever it hits there.
     if (auto* cluster = world.cluster()) cluster->banned(ban);
-    world.accounts().ban(std::move(ban), [&world, id = ctx.session.id(), what, how_long](Result<void> stored) {
+    world.accounts().ban(Ban{ban}, [&world, id = ctx.session.id(), what, how_long](Result<void> stored) {
         if (!stored) spdlog::error("ban {}: account database: {}", what, stored.error().message);
         auto* op = world.find_session(id);
         if (op == nullptr || op->closing()) return;
@@ -85,10 +69,7 @@ void do_ban(CommandContext& ctx, std::string_view args) {
                         : fmt::format("Banned {} {}, but the ban could not be stored: it ends with a restart.", what,
                                       how_long));
     });
-    for (auto* session : hit) {
-        session->send(notice);
-        session->disconnect("banned");
-    }
+    ban_off(world, ban);
 }
 
 const Registration ban{{.name = "ban",

@@ -3,6 +3,7 @@
 
 #include "src/cluster.hpp"
 #include "src/command_registry.hpp"
+#include "src/send_off.hpp"
 #include "src/session.hpp"
 #include "src/text.hpp"
 #include "src/world.hpp"
@@ -39,9 +40,7 @@ void do_kick(CommandContext& ctx, std::string_view args) {
         return;
     }
     const std::string kicked = target->name();
-    target->send("*** You have been kicked by " + ctx.session.name() +
-                 (reason.empty() ? std::string{"."} : ": " + std::string{reason}));
-    target->disconnect("kicked by " + ctx.session.name());
+    kick_off(*target, ctx.session.name(), reason);
     spdlog::info("kick {} by {} ({})", kicked, ctx.session.name(), reason);
     ctx.session.send("Kicked " + kicked + ".");
 }

@@ -5,12 +5,15 @@
 #include <charconv>
 #include <chrono>
 
+#include <fmt/format.h>
+#include <openssl/sha.h>
 #include <spdlog/spdlog.h>
 
 #include "rooms/chat_room.hpp"
 #include "src/accounts.hpp"
 #include "src/cluster_scripts.hpp"
 #include "src/names.hpp"
+#include "src/send_off.hpp"
 #include "src/session.hpp"
 #include "src/world.hpp"
 
@@ -114,16 +117,47 @@ std::string Cluster::owner_record(const Session& session, std::string_view room,
     return record;
 }
 
+const std::string& Cluster::script_sha(std::string_view script) {
+    auto [it, added] = script_shas_.try_emplace(script.data());
+    if (added) {
+        std::array<unsigned char, SHA_DIGEST_LENGTH> digest{};
+        SHA1(reinterpret_cast<const unsigned char*>(script.data()), script.size(), digest.data());
+        it->second.reserve(2 * digest.size());
+        for (const auto byte : digest) fmt::format_to(std::back_inserter(it->second), "{:02x}", byte);
+    }
+    return it->second;
+}
+
+void Cluster::load_scripts() {
+    for (const auto script : cluster_scripts::all) {
+        link_->command({"SCRIPT", "LOAD", std::string{script}}, [](ClusterLink::Reply reply) {
+            if (reply && reply->is_error()) spdlog::warn("cluster: loading a script failed: {}", reply->text);
+        });
+    }
+}
+
 void Cluster::eval(std::string_view script, std::vector<std::string> keys, std::vector<std::string> args,
                    ClusterLink::Done done) {
-    std::vector<std::string> argv;
-    argv.reserve(3 + keys.size() + args.size());
-    argv.emplace_back("EVAL");
-    argv.emplace_back(script);
-    argv.push_back(std::to_string(keys.size()));
-    for (auto& k : keys) argv.push_back(std::move(k));
-    for (auto& a : args) argv.push_back(std::move(a));
-    link_->command(std::move(argv), std::move(done));
+    // By its SHA-1: the script's text need not travel, nor be hashed by
+    // Redis, with every line said.
+    auto argv = std::make_shared<std::vector<std::string>>();
+    argv->reserve(3 + keys.size() + args.size());
+    argv->emplace_back("EVALSHA");
+    argv->push_back(script_sha(script));
+    argv->push_back(std::to_string(keys.size()));
+    for (auto& k : keys) argv->push_back(std::move(k));
+    for (auto& a : args) argv->push_back(std::move(a));
+    link_->command(*argv, [this, alive = alive_, script, argv, done = std::move(done)](ClusterLink::Reply reply) {
+        // A Redis that lost its scripts since they were loaded (SCRIPT
+        // FLUSH, a fail-over) gets this one in full, which loads it again.
+        if (*alive && link_ != nullptr && reply && reply->is_error() && reply->text.starts_with("NOSCRIPT")) {
+            (*argv)[0] = "EVAL";
+            (*argv)[1] = std::string{script};
+            link_->command(*argv, done);
+            return;
+        }
+        done(std::move(reply));
+    });
 }
 
 void Cluster::tell_everyone(std::string_view line) {
@@ -136,6 +170,7 @@ void Cluster::tell_everyone(std::string_view line) {
 
 void Cluster::link_up() {
     spdlog::info("cluster: connected to Redis, catching up (node {})", node_);
+    load_scripts();  // first: the commands below are pipelined behind it
     syncing_ = true;
     held_ctl_.clear();
     tick();
@@ -202,17 +237,11 @@ void Cluster::tick() {
 void Cluster::reassert() {
     for (auto* user : world_.users()) {
         if (user->closing()) continue;
-        publish_here(*user, [this, alive = alive_, id = user->id()](bool ours) {
-            if (!*alive || ours) return;
-            auto* session = world_.find_session(id);
-            if (session == nullptr || session->closing()) return;
-            session->send("*** Your name has been taken over elsewhere on the network; disconnecting.");
-            session->disconnect("name taken elsewhere on the network");
-        });
+        publish_here(*user);
     }
 }
 
-void Cluster::publish_here(const Session& session, std::function<void(bool)> done) {
+void Cluster::publish_here(const Session& session) {
     ClusterMessage here{.kind = ClusterMessage::Kind::here,
                         .node = node_,
                         .name = session.name(),
@@ -222,10 +251,11 @@ void Cluster::publish_here(const Session& session, std::function<void(bool)> don
     eval(cluster_scripts::claim, {key("online"), key("nodes"), key("members:" + node_)},
          {name_key(session.name()), node_, owner_record(session, here.room, session.name()), "0", key("ctl"), encode(here), key("node:"), "",
           key("members:")},
-         [done = std::move(done)](ClusterLink::Reply reply) {
+         [this, alive = alive_, id = session.id()](ClusterLink::Reply reply) {
              // A failed link is not a lost name: it is claimed again once back.
-             if (!reply || reply->is_error()) return;
-             done(reply->integer == 1);
+             if (!*alive || !reply || reply->is_error() || reply->integer == 1) return;
+             auto* lost = world_.find_session(id);
+             if (lost != nullptr && !lost->closing()) name_lost_elsewhere(*lost);
          });
 }
 
@@ -323,21 +353,7 @@ void Cluster::on_ctl(const ClusterMessage& message) {
         Ban ban{.target = message.name, .is_address = message.is_address, .expires = message.expires,
                 .reason = message.text, .by = message.by};
         world_.accounts().apply_ban(ban);
-        const auto target = name_key(ban.target);
-        const std::string notice = "*** You have been banned by " + ban.by +
-                                   (ban.reason.empty() ? std::string{"."} : ": " + ban.reason);
-        std::vector<Session*> hit;
-        for (auto* session : world_.sessions()) {
-            if (session->closing()) continue;
-            if (ban.is_address ? name_key(session->address()) == target
-                               : !session->name().empty() && name_key(session->name()) == target) {
-                hit.push_back(session);
-            }
-        }
-        for (auto* session : hit) {
-            session->send(notice);
-            session->disconnect("banned");
-        }
+        ban_off(world_, ban);
         break;
     }
     default:
@@ -454,13 +470,7 @@ void Cluster::entered(const Session& session, const Room& room) {
     follow(name_key(room.name()));
     if (link_ == nullptr || !link_->up() || session.name().empty()) return;
     if (just_claimed_.erase(name_key(session.name())) > 0) return;
-    publish_here(session, [this, alive = alive_, id = session.id()](bool ours) {
-        if (!*alive || ours) return;
-        auto* lost = world_.find_session(id);
-        if (lost == nullptr || lost->closing()) return;
-        lost->send("*** Your name has been taken over elsewhere on the network; disconnecting.");
-        lost->disconnect("name taken elsewhere on the network");
-    });
+    publish_here(session);
 }
 
 void Cluster::left(const Session&, const Room& room) {
@@ -505,26 +515,31 @@ void Cluster::ask_baseline(const std::string& room_key) {
     const auto feed = feeds_.find(room_key);
     if (feed == feeds_.end() || feed->second->baseline_asked || link_ == nullptr || !link_->up()) return;
     feed->second->baseline_asked = true;
-    link_->command({"HGET", key("seq"), room_key}, [this, alive = alive_, room_key](ClusterLink::Reply seq) {
-        // A link closing fails this at once, after detach() let go of it.
-        if (!*alive || !seq || link_ == nullptr) return;
-        link_->command({"GET", key("epoch")}, [this, alive, room_key, seq](ClusterLink::Reply epoch) {
-            if (!*alive) return;
-            const auto it = feeds_.find(room_key);
-            if (it == feeds_.end() || it->second->baseline_known) return;
-            if (!seq || !epoch) return;  // the link went: asked again when it is back
-            auto& feed = *it->second;
-            std::uint64_t last = 0;
-            if (seq && seq->kind == RedisValue::Kind::string) last = std::strtoull(seq->text.c_str(), nullptr, 10);
-            feed.epoch = epoch && epoch->kind == RedisValue::Kind::string ? epoch->text : std::string{};
-            feed.next = last + 1;
-            feed.baseline_known = true;
-            // What came before the baseline was said before anyone here was in the room.
-            auto held = std::move(feed.held);
-            feed.held.clear();
-            for (auto& [s, entry] : held) deliver(room_key, s, entry.first, std::move(entry.second), Source::stream);
-        });
-    });
+    eval(cluster_scripts::baseline, {key("seq"), key("epoch")}, {room_key},
+         [this, alive = alive_, room_key](ClusterLink::Reply reply) {
+             if (!*alive) return;
+             const auto it = feeds_.find(room_key);
+             if (it == feeds_.end() || it->second->baseline_known) return;
+             auto& feed = *it->second;
+             if (!reply || reply->kind != RedisValue::Kind::array || reply->elements.size() != 2) {
+                 // Asked again once the link is back.
+                 if (reply) spdlog::warn("cluster: reading where {} stands failed: {}", room_key, reply->text);
+                 return;
+             }
+             const auto last = std::strtoull(reply->elements[0].text.c_str(), nullptr, 10);
+             feed.epoch = reply->elements[1].text;
+             feed.next = last + 1;
+             // Lines held until now came on the channel after this node
+             // subscribed, so after its members entered: they are shown
+             // even where the baseline was read a moment after them.
+             if (!feed.held.empty() && feed.held.begin()->second.first == feed.epoch) {
+                 feed.next = std::min(feed.next, feed.held.begin()->first);
+             }
+             feed.baseline_known = true;
+             auto held = std::move(feed.held);
+             feed.held.clear();
+             for (auto& [seq, entry] : held) deliver(room_key, seq, entry.first, std::move(entry.second), Source::stream);
+         });
 }
 
 void Cluster::deliver(const std::string& room_key, std::uint64_t seq, const std::string& epoch, ClusterMessage line,
@@ -639,14 +654,11 @@ void Cluster::on_direct(const ClusterMessage& message) {
         user->set_reply_to(message.by);
         break;
     case Kind::kick:
-        user->send("*** You have been kicked by " + message.by +
-                   (message.text.empty() ? std::string{"."} : ": " + message.text));
-        user->disconnect("kicked by " + message.by);
+        kick_off(*user, message.by, message.text);
         spdlog::info("kick {} by {} on node {} ({})", user->name(), message.by, message.node, message.text);
         break;
     case Kind::takeover:
-        user->send("*** Your session has been taken over by a new login from " + message.address + ".");
-        user->disconnect("taken over");
+        take_over(*user, message.address);
         spdlog::info("takeover {} from {} on node {}", user->name(), message.address, message.node);
         break;
     default:

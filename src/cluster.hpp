@@ -107,7 +107,9 @@ private:
     void apply_presence(const ClusterMessage& message);
     void sync_presence();
     void reassert();
-    void publish_here(const Session& session, std::function<void(bool)> done);
+    // Tells every node where the user is; a name that another node took
+    // meanwhile sends this user off.
+    void publish_here(const Session& session);
 
     void ask_baseline(const std::string& room_key);
     // Where a room line came from: its channel (in Redis's order, so a
@@ -125,8 +127,11 @@ private:
     [[nodiscard]] std::string room_channel(std::string_view room_key) const;
     [[nodiscard]] std::string node_channel(std::string_view node) const;
     [[nodiscard]] std::string owner_record(const Session& session, std::string_view room, std::string_view name) const;
+    // Runs one of cluster_scripts by its SHA-1 (EVALSHA).
     void eval(std::string_view script, std::vector<std::string> keys, std::vector<std::string> args,
               ClusterLink::Done done);
+    void load_scripts();
+    [[nodiscard]] const std::string& script_sha(std::string_view script);
     void tell_everyone(std::string_view line);
 
     World& world_;
@@ -140,7 +145,8 @@ private:
     std::unordered_map<std::string, RemoteUser> remote_;
     // Names claimed for the main room, whose arrival there was published by the claim itself.
     std::unordered_set<std::string> just_claimed_;
-    std::map<std::string, std::unique_ptr<Feed>> feeds_;  // rooms with local members, by room key
+    std::map<std::string, std::unique_ptr<Feed>> feeds_;
+    std::unordered_map<const char*, std::string> script_shas_;  // by the script's text  // rooms with local members, by room key
     // Guards callbacks that outlive this object's link (detach, shutdown).
     std::shared_ptr<bool> alive_ = std::make_shared<bool>(true);
 };

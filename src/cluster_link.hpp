@@ -1,7 +1,7 @@
 // What the cluster needs of Redis: commands with replies, and channels
 // with messages, on one link that is either up or down. The core programs
-// against this interface; src/net's RedisLink is the real one and the unit
-// tests use a fake.
+// against this interface, so that it never touches a socket; src/net's
+// RedisLink implements it.
 #pragma once
 
 #include <functional>
@@ -40,7 +40,8 @@ public:
     virtual bool up() const = 0;
     // Sends one command; `done` runs exactly once, on the loop, never from
     // inside this call (a down link fails it on the next turn of the loop).
-    virtual void command(std::vector<std::string> argv, Done done) = 0;
+    // `argv` is copied out before this returns.
+    virtual void command(const std::vector<std::string>& argv, Done done) = 0;
     // The subscription set: kept across reconnects. Idempotent.
     virtual void subscribe(const std::string& channel) = 0;
     virtual void unsubscribe(const std::string& channel) = 0;

@@ -1,9 +1,10 @@
 // The steps the cluster takes in Redis that must be atomic, as Lua run by
-// EVAL (Redis runs a script alone, so no other node sees half of one).
+// EVALSHA (Redis runs a script alone, so no other node sees half of one).
 // Key and channel names come from the caller: "<prefix>:online" and so on
 // (src/cluster.cpp). An owner record is "<node>\x1f<room>\x1f<name>".
 #pragma once
 
+#include <array>
 #include <string_view>
 
 namespace natter::cluster_scripts {
@@ -52,6 +53,13 @@ redis.call('PUBLISH', ARGV[5], ARGV[6])
 return 1
 )lua";
 
+// KEYS: seq hash, epoch. ARGV: room. Where a room's lines stand: its last
+// sequence number and the epoch, read together, as {seq, epoch} ("" for
+// none).
+inline constexpr std::string_view baseline = R"lua(
+return {redis.call('HGET', KEYS[1], ARGV[1]) or '', redis.call('GET', KEYS[2]) or ''}
+)lua";
+
 // KEYS: online hash, this node's members set. ARGV: name key, this node,
 // ctl channel, "gone" JSON. Frees a name if this node still owns it (a name
 // taken over elsewhere is not ours to free). Returns 1 if freed.
@@ -88,5 +96,8 @@ for _, node in ipairs(dead) do
 end
 return added
 )lua";
+
+// Loaded with SCRIPT LOAD each time the link comes up.
+inline constexpr std::array all{say, baseline, claim, release, heartbeat};
 
 }  // namespace natter::cluster_scripts

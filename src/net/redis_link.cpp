@@ -316,7 +316,7 @@ void RedisLink::deliver(std::string_view channel, std::string_view payload) {
     }
 }
 
-void RedisLink::command(std::vector<std::string> argv, Done done) {
+void RedisLink::command(const std::vector<std::string>& argv, Done done) {
     if (argv.empty()) return fail_later(std::move(done), "empty redis command");
     if (changes_connection_mode(argv.front())) {
         return fail_later(std::move(done), argv.front() + " is not a command for the command connection");

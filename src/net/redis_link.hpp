@@ -61,7 +61,7 @@ public:
 
     void set_listener(Listener* listener) override { listener_ = listener; }
     bool up() const override { return state_ == State::up; }
-    void command(std::vector<std::string> argv, Done done) override;
+    void command(const std::vector<std::string>& argv, Done done) override;
     void subscribe(const std::string& channel) override;
     void unsubscribe(const std::string& channel) override;
 

@@ -276,6 +276,20 @@ void all_get(std::vector<User*> users, const std::string& wanted, Millis timeout
     for (auto* user : users) CHECK(user->line(wanted, timeout));
 }
 
+// amy, bob and cat in the lobby of nodes 1, 2 and 3, each past the notices
+// of those who came after.
+struct OnePerNode {
+    User amy;
+    User bob;
+    User cat;
+};
+OnePerNode one_per_node(ClusterFixture& cluster) {
+    OnePerNode users{User::guest(cluster, 1, "amy"), User::guest(cluster, 2, "bob"), User::guest(cluster, 3, "cat")};
+    CHECK(users.amy.lines({"bob has entered the room.", "cat has entered the room."}));
+    CHECK(users.bob.line("cat has entered the room."));
+    return users;
+}
+
 // A node with no member in a room sees a user leave only in its copy of who
 // is online, which no line shows. One Redis hands each subscriber its
 // messages in the order they were published, so a tell that `from`'s node
@@ -304,11 +318,7 @@ TEST_CASE("Cluster: Redis and three nodes start and each logs cluster link up") 
 
 TEST_CASE("Cluster: enter notices and says and emotes reach the room on every node") {
     ClusterFixture cluster;
-    User amy = User::guest(cluster, 1, "amy");
-    User bob = User::guest(cluster, 2, "bob");
-    User cat = User::guest(cluster, 3, "cat");
-    CHECK(amy.lines({"bob has entered the room.", "cat has entered the room."}));
-    CHECK(bob.line("cat has entered the room."));
+    auto [amy, bob, cat] = one_per_node(cluster);
 
     amy.send("say hello from one");
     all_get({&amy, &bob, &cat}, "amy: hello from one");
@@ -324,11 +334,7 @@ TEST_CASE("Cluster: enter notices and says and emotes reach the room on every no
 
 TEST_CASE("Cluster: look and who and rooms on every node count the users of all nodes") {
     ClusterFixture cluster;
-    User amy = User::guest(cluster, 1, "amy");
-    User bob = User::guest(cluster, 2, "bob");
-    User cat = User::guest(cluster, 3, "cat");
-    CHECK(amy.lines({"bob has entered the room.", "cat has entered the room."}));
-    CHECK(bob.line("cat has entered the room."));
+    auto [amy, bob, cat] = one_per_node(cluster);
     const std::vector<std::string> everyone{"amy", "bob", "cat"};
     for (auto* user : {&amy, &bob, &cat}) {
         CAPTURE(user->who());
@@ -574,11 +580,7 @@ TEST_CASE("Cluster: two speakers on two nodes pipelining a thousand lines each a
 
 TEST_CASE("Cluster: history gives the same lines in the same order on every node") {
     ClusterFixture cluster;
-    User amy = User::guest(cluster, 1, "amy");
-    User bob = User::guest(cluster, 2, "bob");
-    User cat = User::guest(cluster, 3, "cat");
-    CHECK(amy.lines({"bob has entered the room.", "cat has entered the room."}));
-    CHECK(bob.line("cat has entered the room."));
+    auto [amy, bob, cat] = one_per_node(cluster);
     const std::vector<std::pair<User*, std::string>> said{
         {&amy, "say first"}, {&bob, ":second"}, {&cat, "'third"}, {&amy, ":fourth"}, {&bob, "say fifth"}};
     const std::vector<std::string> expected{"amy: first", "bob second", "cat: third", "amy fourth", "bob: fifth"};
@@ -682,11 +684,7 @@ TEST_CASE("Cluster: with Redis killed each node chats alone and refuses new name
 
 TEST_CASE("Cluster: a Redis paused for three seconds loses the link for a while and then chat goes on") {
     ClusterFixture cluster;
-    User amy = User::guest(cluster, 1, "amy");
-    User bob = User::guest(cluster, 2, "bob");
-    User cat = User::guest(cluster, 3, "cat");
-    CHECK(amy.lines({"bob has entered the room.", "cat has entered the room."}));
-    CHECK(bob.line("cat has entered the room."));
+    auto [amy, bob, cat] = one_per_node(cluster);
 
     const auto paused = cluster.redis().cli({"CLIENT", "PAUSE", "3000"});
     CHECK(paused.status == 0);
@@ -700,13 +698,26 @@ TEST_CASE("Cluster: a Redis paused for three seconds loses the link for a while 
     CHECK(cat.line("amy tells you: and you"));
 }
 
+TEST_CASE("Cluster: a Redis that forgot its scripts still carries says and moves and logins") {
+    ClusterFixture cluster;
+    auto [amy, bob, cat] = one_per_node(cluster);
+    const auto flushed = cluster.redis().cli({"SCRIPT", "FLUSH"});
+    CHECK(flushed.status == 0);
+    CHECK(flushed.out.find("OK") != std::string::npos);
+    // Each of these runs a script: the line, the move, the new name.
+    bob.send("say after the flush");
+    all_get({&amy, &bob, &cat}, "bob: after the flush");
+    cat.send("join cellar");
+    CHECK(cat.line("You are now in cellar."));
+    all_get({&amy, &bob}, "cat has left the room.");
+    User dan = User::guest(cluster, 1, "dan");
+    all_get({&amy, &bob}, "dan has entered the room.");
+    CHECK(bob.who_names() == std::vector<std::string>{"amy", "bob", "cat", "dan"});
+}
+
 TEST_CASE("Cluster: after Redis kills the subscriber connections cross-node says arrive again") {
     ClusterFixture cluster;
-    User amy = User::guest(cluster, 1, "amy");
-    User bob = User::guest(cluster, 2, "bob");
-    User cat = User::guest(cluster, 3, "cat");
-    CHECK(amy.lines({"bob has entered the room.", "cat has entered the room."}));
-    CHECK(bob.line("cat has entered the room."));
+    auto [amy, bob, cat] = one_per_node(cluster);
 
     const auto killed = cluster.redis().cli({"CLIENT", "KILL", "TYPE", "pubsub"});
     CHECK(killed.status == 0);
