@@ -287,13 +287,16 @@ void Cluster::sync_presence() {
 void Cluster::message(std::string_view channel, std::string_view payload) {
     const auto room_prefix = key("room:");
     if (channel.starts_with(room_prefix)) {
+        std::string room_key{channel.substr(room_prefix.size())};
+        if (const auto head = decode_room_line_head(payload); head && shown_already(room_key, head->seq, head->epoch)) {
+            return;
+        }
         auto line = decode_room_line(payload);
         if (!line) {
             spdlog::warn("cluster: dropped a room line: {}", line.error().message);
             return;
         }
-        deliver(std::string{channel.substr(room_prefix.size())}, line->seq, line->epoch, std::move(line->message),
-                Source::channel);
+        deliver(room_key, line->seq, line->epoch, std::move(line->message), Source::channel);
         return;
     }
     auto message = decode_cluster_message(payload);
@@ -540,6 +543,11 @@ void Cluster::ask_baseline(const std::string& room_key) {
              feed.held.clear();
              for (auto& [seq, entry] : held) deliver(room_key, seq, entry.first, std::move(entry.second), Source::stream);
          });
+}
+
+bool Cluster::shown_already(const std::string& room_key, std::uint64_t seq, std::string_view epoch) const {
+    const auto it = feeds_.find(room_key);
+    return it != feeds_.end() && it->second->baseline_known && epoch == it->second->epoch && seq < it->second->next;
 }
 
 void Cluster::deliver(const std::string& room_key, std::uint64_t seq, const std::string& epoch, ClusterMessage line,

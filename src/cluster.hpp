@@ -119,6 +119,9 @@ private:
     void deliver(const std::string& room_key, std::uint64_t seq, const std::string& epoch, ClusterMessage line,
                  Source source);
     void drain(const std::string& room_key, Feed& feed);
+    // Before `line` is parsed: this node showed it already (its own, or
+    // a line the stream filled in).
+    [[nodiscard]] bool shown_already(const std::string& room_key, std::uint64_t seq, std::string_view epoch) const;
     void follow(const std::string& room_key);
     void fill_gap(const std::string& room_key, std::uint64_t first, std::uint64_t last);
     void hear(const std::string& room_key, const ClusterMessage& line);

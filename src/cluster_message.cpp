@@ -92,26 +92,32 @@ Result<ClusterMessage> decode_cluster_message(std::string_view text) {
     return message;
 }
 
-Result<RoomLine> decode_room_line(std::string_view payload) {
+Result<RoomLineHead> decode_room_line_head(std::string_view payload) {
     const auto newline = payload.find('\n');
     const auto head = payload.substr(0, newline);
     const auto space = head.find(' ');
     if (newline == std::string_view::npos || space == std::string_view::npos) {
         return fail("room line: no '<seq> <epoch>' header");
     }
-    RoomLine line;
+    RoomLineHead line;
     const auto seq = head.substr(0, space);
     if (std::from_chars(seq.data(), seq.data() + seq.size(), line.seq).ptr != seq.data() + seq.size() || line.seq == 0) {
         return fail("room line: bad sequence number");
     }
-    line.epoch = std::string{head.substr(space + 1)};
-    auto message = decode_cluster_message(payload.substr(newline + 1));
+    line.epoch = head.substr(space + 1);
+    line.body = payload.substr(newline + 1);
+    return line;
+}
+
+Result<RoomLine> decode_room_line(std::string_view payload) {
+    const auto head = decode_room_line_head(payload);
+    if (!head) return tl::unexpected(head.error());
+    auto message = decode_cluster_message(head->body);
     if (!message) return tl::unexpected(message.error());
     if (message->kind != ClusterMessage::Kind::say && message->kind != ClusterMessage::Kind::emote) {
         return fail("room line: not a say or an emote");
     }
-    line.message = std::move(*message);
-    return line;
+    return RoomLine{.seq = head->seq, .epoch = std::string{head->epoch}, .message = std::move(*message)};
 }
 
 }  // namespace natter

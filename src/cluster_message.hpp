@@ -54,5 +54,13 @@ struct RoomLine {
     ClusterMessage message;
 };
 [[nodiscard]] Result<RoomLine> decode_room_line(std::string_view payload);
+// Its header alone, the JSON left unread: a node drops a line it has
+// already shown (its own, from the reply) without parsing it.
+struct RoomLineHead {
+    std::uint64_t seq = 0;
+    std::string_view epoch;
+    std::string_view body;  // the JSON
+};
+[[nodiscard]] Result<RoomLineHead> decode_room_line_head(std::string_view payload);
 
 }  // namespace natter

@@ -77,4 +77,17 @@ TEST_CASE("RoomLine: the sequence header and the line") {
     }
 }
 
+TEST_CASE("RoomLine: the header alone is read without the JSON") {
+    const auto head = decode_room_line_head("42 1700000000123456\n{not json at all");
+    REQUIRE(head.has_value());
+    CHECK(head->seq == 42);
+    CHECK(head->epoch == "1700000000123456");
+    CHECK(head->body == "{not json at all");
+    CHECK_FALSE(decode_room_line("42 1700000000123456\n{not json at all").has_value());
+    for (const std::string_view bad : {"42 1", "42\n{}", "0 1\n{}", "x 1\n{}", "18446744073709551616 1\n{}"}) {
+        CAPTURE(bad);
+        CHECK_FALSE(decode_room_line_head(bad).has_value());
+    }
+}
+
 }  // namespace natter
