@@ -148,8 +148,8 @@ private:
     std::unordered_map<std::string, RemoteUser> remote_;
     // Names claimed for the main room, whose arrival there was published by the claim itself.
     std::unordered_set<std::string> just_claimed_;
-    std::map<std::string, std::unique_ptr<Feed>> feeds_;
-    std::unordered_map<const char*, std::string> script_shas_;  // by the script's text  // rooms with local members, by room key
+    std::map<std::string, std::unique_ptr<Feed>> feeds_;  // rooms with local members, by room key
+    std::unordered_map<const char*, std::string> script_shas_;  // by the script's text
     // Guards callbacks that outlive this object's link (detach, shutdown).
     std::shared_ptr<bool> alive_ = std::make_shared<bool>(true);
 };

@@ -32,7 +32,7 @@ void name_lost_elsewhere(Session& user) {
     user.disconnect("name taken elsewhere on the network");
 }
 
-std::size_t ban_off(World& world, const Ban& ban) {
+void ban_off(World& world, const Ban& ban) {
     const auto key = name_key(ban.target);
     std::vector<Session*> hit;
     for (auto* session : world.sessions()) {
@@ -46,7 +46,6 @@ std::size_t ban_off(World& world, const Ban& ban) {
         session->send(notice);
         session->disconnect("banned");
     }
-    return hit.size();
 }
 
 }  // namespace natter

@@ -3,7 +3,6 @@
 // comes from another node, so both always say the same thing.
 #pragma once
 
-#include <cstddef>
 #include <string_view>
 
 namespace natter {
@@ -18,8 +17,8 @@ void kick_off(Session& user, std::string_view by, std::string_view reason);
 void take_over(Session& user, std::string_view new_address);
 // Another node holds the name now (this node was cut off meanwhile).
 void name_lost_elsewhere(Session& user);
-// Disconnects every session `ban` hits (by name or by address); returns how
-// many it did. All are found before anyone is disconnected.
-std::size_t ban_off(World& world, const Ban& ban);
+// Disconnects every session `ban` hits (by name or by address). All are
+// found before anyone is disconnected.
+void ban_off(World& world, const Ban& ban);
 
 }  // namespace natter
